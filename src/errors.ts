@@ -6,6 +6,7 @@
 
 export type InstagramProfileErrorCode =
   | 'INVALID_IGSID'
+  | 'INVALID_BUSINESS_ID'
   | 'GRAPH_API_ERROR'
   | 'CONSENT_REQUIRED'
   | 'PROFILE_NOT_FOUND'
@@ -80,32 +81,32 @@ export class GraphApiError extends InstagramProfileError implements GraphApiErro
 /** Code 230: the person has not messaged the business, nor tapped an ice breaker or a menu item. */
 export class ConsentRequiredError extends GraphApiError {
   override name = 'ConsentRequiredError';
-  constructor(message: string, fields: GraphApiErrorFields) {
-    super(message, fields, 'CONSENT_REQUIRED');
+  constructor(message: string, fields: GraphApiErrorFields, options?: { cause?: unknown }) {
+    super(message, fields, 'CONSENT_REQUIRED', options);
   }
 }
 
 /** 9010, 100/33, 100/2534014: no such Instagram user for this business (or they blocked it). */
 export class ProfileNotFoundError extends GraphApiError {
   override name = 'ProfileNotFoundError';
-  constructor(message: string, fields: GraphApiErrorFields) {
-    super(message, fields, 'PROFILE_NOT_FOUND');
+  constructor(message: string, fields: GraphApiErrorFields, options?: { cause?: unknown }) {
+    super(message, fields, 'PROFILE_NOT_FOUND', options);
   }
 }
 
 /** 190, 102: the access token is invalid or expired and must be renewed. */
 export class AccessTokenError extends GraphApiError {
   override name = 'AccessTokenError';
-  constructor(message: string, fields: GraphApiErrorFields) {
-    super(message, fields, 'ACCESS_TOKEN_INVALID');
+  constructor(message: string, fields: GraphApiErrorFields, options?: { cause?: unknown }) {
+    super(message, fields, 'ACCESS_TOKEN_INVALID', options);
   }
 }
 
 /** 3, 10, 200–299, 100/2534013: the app or token lacks a permission. */
 export class PermissionError extends GraphApiError {
   override name = 'PermissionError';
-  constructor(message: string, fields: GraphApiErrorFields) {
-    super(message, fields, 'PERMISSION_DENIED');
+  constructor(message: string, fields: GraphApiErrorFields, options?: { cause?: unknown }) {
+    super(message, fields, 'PERMISSION_DENIED', options);
   }
 }
 

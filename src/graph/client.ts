@@ -1,0 +1,210 @@
+import createDebug from 'debug';
+import { request } from 'undici';
+import {
+  AccessTokenError,
+  GraphApiError,
+  GraphRequestError,
+  InstagramProfileError,
+  RateLimitError,
+} from '../errors.js';
+import { delay, deadlineController } from '../internal/abort.js';
+import { createRedactor, redactError, type Redact } from '../internal/redact.js';
+import { graphErrorFrom, readErrorEnvelope } from '../platform/graphErrors.js';
+import { isIgsid } from '../platform/igsid.js';
+import { appSecretProof } from '../platform/signatures.js';
+import type { ProfileField } from '../platform/versions.js';
+import type { InstagramProfile } from '../types.js';
+import { type GraphProfileClientOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js';
+import { profileFromReply } from './profileReply.js';
+import { RateLimitGate, type UsageSnapshot } from './rateLimitGate.js';
+import { parseJson, readBodyText } from './readBody.js';
+
+const log = createDebug('instagram-profile:graph');
+
+export interface FetchProfileOptions {
+  /** The Instagram business account the customer wrote to: picks the token and the throttle. */
+  businessId?: string | undefined;
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal | undefined;
+}
+
+/** What one HTTP attempt produced: a profile, or an error and whether to retry it. */
+type AttemptError = InstagramProfileError & { isTransient?: boolean };
+
+/**
+ * Reads Instagram user profiles from the Graph API over undici. Validates the IGSID before
+ * any request, signs calls with `appsecret_proof` when a secret is set, retries only
+ * transient failures within one deadline, and stops calling a throttled business until
+ * access returns. Every failure is a typed `InstagramProfileError`; none holds a secret.
+ */
+export class GraphProfileClient {
+  readonly #options: ResolvedClientOptions;
+  readonly #gate: RateLimitGate;
+  readonly #staticRedact: Redact;
+
+  constructor(options: GraphProfileClientOptions) {
+    this.#options = resolveClientOptions(options);
+    this.#gate = new RateLimitGate(this.#options.now, this.#options.rateLimitBackoff);
+    const { accessToken, appSecret } = this.#options;
+    this.#staticRedact = createRedactor([typeof accessToken === 'string' ? accessToken : undefined, appSecret]);
+  }
+
+  get apiVersion(): string {
+    return this.#options.apiVersion;
+  }
+
+  get fields(): readonly ProfileField[] {
+    return this.#options.fields;
+  }
+
+  get graphUrl(): string {
+    return this.#options.graphUrl;
+  }
+
+  /** The usage Meta reported in the last reply for this business (or the app), if any. */
+  usage(businessId?: string): UsageSnapshot | undefined {
+    return this.#gate.usage(businessId);
+  }
+
+  async fetchProfile(igsid: string, { businessId, signal }: FetchProfileOptions = {}): Promise<InstagramProfile> {
+    if (!isIgsid(igsid)) {
+      throw new InstagramProfileError('Not a valid IGSID: Instagram-scoped IDs are 1 to 32 digits', 'INVALID_IGSID');
+    }
+    if (businessId !== undefined && !isIgsid(businessId)) {
+      throw new InstagramProfileError('Not a valid business account id: it must be digits only', 'INVALID_BUSINESS_ID');
+    }
+    const throttled = this.#gate.blocked(businessId);
+    if (throttled) {
+      log('not calling for %s: throttled for %d ms more', igsid, throttled.retryAfterMs);
+      throw throttled;
+    }
+    const token = await this.#resolveToken(businessId);
+    const redact = typeof this.#options.accessToken === 'string' ? this.#staticRedact : createRedactor([token, this.#options.appSecret]);
+
+    const { timeout, retries } = this.#options;
+    const deadline = deadlineController(timeout, signal);
+    const startedAt = this.#options.now();
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const result = await this.#attempt(igsid, businessId, token, redact, deadline);
+        if (!(result instanceof InstagramProfileError)) return result;
+        const wait = this.#retryDelay(attempt);
+        const remaining = timeout - (this.#options.now() - startedAt);
+        if (!result.isTransient || attempt >= retries || wait >= remaining) throw result;
+        log('retrying %s in %d ms after %s (attempt %d of %d)', igsid, wait, result.code, attempt + 2, retries + 1);
+        try {
+          await delay(wait, deadline.signal);
+        } catch {
+          throw deadline.timedOut ? this.#timeoutError() : result;
+        }
+      }
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async #resolveToken(businessId: string | undefined): Promise<string> {
+    const provider = this.#options.accessToken;
+    if (typeof provider === 'string') return provider;
+    let token: unknown;
+    try {
+      token = await provider(businessId);
+    } catch (error) {
+      throw new AccessTokenError('The accessToken function failed', noGraphFields(), { cause: error });
+    }
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new AccessTokenError(`The accessToken function returned no token for business ${businessId ?? '(none)'}`, noGraphFields());
+    }
+    return token;
+  }
+
+  #url(igsid: string, token: string): string {
+    const { graphUrl, apiVersion, fieldsParam, appSecret, now } = this.#options;
+    const query = new URLSearchParams({ fields: fieldsParam, access_token: token });
+    if (appSecret !== undefined) {
+      const time = Math.floor(now() / 1000);
+      query.set('appsecret_proof', appSecretProof(token, appSecret, time));
+      query.set('appsecret_time', String(time));
+    }
+    return `${graphUrl}/${apiVersion}/${igsid}?${query}`;
+  }
+
+  /** One HTTP request. Returns the profile, or the error (never throws). */
+  async #attempt(
+    igsid: string,
+    businessId: string | undefined,
+    token: string,
+    redact: Redact,
+    deadline: ReturnType<typeof deadlineController>,
+  ): Promise<InstagramProfile | AttemptError> {
+    log('GET /%s/%s fields=%s', this.#options.apiVersion, igsid, this.#options.fieldsParam);
+    let response;
+    try {
+      response = await request(this.#url(igsid, token), {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        signal: deadline.signal,
+        dispatcher: this.#options.dispatcher,
+      });
+    } catch (error) {
+      return this.#requestFailure(error, redact, deadline);
+    }
+
+    const { statusCode: status, headers } = response;
+    const usage = this.#gate.recordUsage(businessId, headers);
+    let text: string | undefined;
+    try {
+      text = await readBodyText(response.body, this.#options.maxResponseBytes);
+    } catch (error) {
+      return this.#requestFailure(error, redact, deadline);
+    }
+    if (text === undefined) return badResponse(`the reply body exceeds ${this.#options.maxResponseBytes} bytes`, status);
+    const json = parseJson(text);
+
+    if (status >= 200 && status < 300) {
+      if (json === undefined) return badResponse('the reply is not JSON', status);
+      const profile = profileFromReply(igsid, json);
+      if (typeof profile === 'string') return badResponse(profile, status);
+      this.#gate.onSuccess(businessId);
+      log('got profile %s (HTTP %d)', igsid, status);
+      return profile;
+    }
+
+    const envelope = readErrorEnvelope(json);
+    if (!envelope) return badResponse(`HTTP ${status} without a Graph error body`, status);
+    let error: GraphApiError = graphErrorFrom(status, envelope, { redact });
+    if (error instanceof RateLimitError) {
+      const waitMs = this.#gate.onRateLimited(businessId, error.graphCode, usage);
+      error = graphErrorFrom(status, envelope, { redact, retryAfterMs: waitMs });
+    }
+    log('Graph error for %s: %s %s (HTTP %d, fbtrace %s)', igsid, error.name, error.graphCode, status, error.fbtraceId ?? '-');
+    return error;
+  }
+
+  #requestFailure(error: unknown, redact: Redact, deadline: ReturnType<typeof deadlineController>): AttemptError {
+    if (deadline.timedOut) return this.#timeoutError();
+    if (deadline.signal.aborted) return new GraphRequestError('The Graph API call was aborted', 'GRAPH_ABORTED', { cause: redactError(error, redact) });
+    const cause = redactError(error, redact);
+    const detail = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause);
+    log('network error: %s', detail);
+    return new GraphRequestError(`The Graph API call failed (${detail})`, 'GRAPH_NETWORK_ERROR', { cause });
+  }
+
+  #timeoutError(): GraphRequestError {
+    return new GraphRequestError(`The Graph API did not answer within ${this.#options.timeout} ms`, 'GRAPH_TIMEOUT');
+  }
+
+  /** Full jitter: a random delay up to `retryDelay × 2^attempt`, capped. */
+  #retryDelay(attempt: number): number {
+    const { retryDelay, maxRetryDelay, random } = this.#options;
+    return Math.floor(random() * Math.min(maxRetryDelay, retryDelay * 2 ** attempt));
+  }
+}
+
+function badResponse(reason: string, status: number): GraphRequestError {
+  return new GraphRequestError(`Unexpected Graph API reply: ${reason}`, 'GRAPH_BAD_RESPONSE', { status });
+}
+
+function noGraphFields() {
+  return { status: 0, graphCode: undefined, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false };
+}

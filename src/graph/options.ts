@@ -1,0 +1,128 @@
+import type { Dispatcher } from 'undici';
+import { fieldIntroducedIn, fieldsForVersion, isFieldAvailable, isProfileField, LATEST_API_VERSION, parseApiVersion, type ProfileField } from '../platform/versions.js';
+import type { AccessTokenProvider } from '../types.js';
+import { describe, optionalInteger, optionalString } from '../internal/validate.js';
+
+export interface GraphProfileClientOptions {
+  /** A Page (or Instagram user) access token, or a function of the business account id returning one. Required. */
+  accessToken: AccessTokenProvider;
+  /** When set, every call carries `appsecret_proof` and `appsecret_time`. */
+  appSecret?: string;
+  /** Graph API version to pin. Default: `LATEST_API_VERSION` (v26.0). */
+  apiVersion?: string;
+  /** `https://graph.facebook.com` (default, Facebook Login) or `https://graph.instagram.com` (Instagram Login), or the emulator's URL. */
+  graphUrl?: string;
+  /** Fields to request. Default: every field the `apiVersion` has. */
+  fields?: readonly ProfileField[];
+  /** Deadline for one `fetchProfile`, retries included, in ms. Default 3000. */
+  timeout?: number;
+  /** Retries of transient failures. Default 2. */
+  retries?: number;
+  /** First retry delay bound in ms; doubles per retry, full jitter. Default 200. */
+  retryDelay?: number;
+  /** Cap of one retry delay in ms. Default 2000. */
+  maxRetryDelay?: number;
+  /** Pause after a rate-limit error that carries no `estimated_time_to_regain_access`, in ms; doubles while throttling repeats (up to 1 h). Default 60 000. */
+  rateLimitBackoff?: number;
+  /** Largest reply body read, in bytes. Default 65 536. */
+  maxResponseBytes?: number;
+  /** The undici Dispatcher to send through (a MockAgent in tests). Default: undici's global dispatcher. */
+  dispatcher?: Dispatcher;
+  /** Clock in ms since the epoch (for `appsecret_time` and throttling). Default `Date.now`. */
+  now?: () => number;
+  /** Source of randomness in [0, 1) for retry jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+export interface ResolvedClientOptions {
+  accessToken: AccessTokenProvider;
+  appSecret: string | undefined;
+  apiVersion: string;
+  graphUrl: string;
+  fields: readonly ProfileField[];
+  fieldsParam: string;
+  timeout: number;
+  retries: number;
+  retryDelay: number;
+  maxRetryDelay: number;
+  rateLimitBackoff: number;
+  maxResponseBytes: number;
+  dispatcher: Dispatcher | undefined;
+  now: () => number;
+  random: () => number;
+}
+
+export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
+
+export function resolveClientOptions(options: GraphProfileClientOptions): ResolvedClientOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('GraphProfileClient needs an options object');
+  const apiVersion = options.apiVersion ?? LATEST_API_VERSION;
+  if (parseApiVersion(apiVersion) === undefined) {
+    throw new RangeError(`Option "apiVersion" must look like "v26.0", got ${describe(apiVersion)}${typeof apiVersion === 'string' ? ` "${apiVersion}"` : ''}`);
+  }
+  const fields = resolveFields(options.fields, apiVersion);
+  return {
+    accessToken: resolveAccessToken(options.accessToken),
+    appSecret: optionalString('appSecret', options.appSecret),
+    apiVersion,
+    graphUrl: resolveGraphUrl(options.graphUrl),
+    fields,
+    fieldsParam: fields.join(','),
+    timeout: optionalInteger('timeout', options.timeout, 3_000, 1, 600_000),
+    retries: optionalInteger('retries', options.retries, 2, 0, 10),
+    retryDelay: optionalInteger('retryDelay', options.retryDelay, 200, 0, 60_000),
+    maxRetryDelay: optionalInteger('maxRetryDelay', options.maxRetryDelay, 2_000, 0, 600_000),
+    rateLimitBackoff: optionalInteger('rateLimitBackoff', options.rateLimitBackoff, 60_000, 1, 3_600_000),
+    maxResponseBytes: optionalInteger('maxResponseBytes', options.maxResponseBytes, 65_536, 1_024, 16 * 1024 * 1024),
+    dispatcher: resolveDispatcher(options.dispatcher),
+    now: resolveFunction('now', options.now, Date.now),
+    random: resolveFunction('random', options.random, Math.random),
+  };
+}
+
+export function resolveAccessToken(token: unknown): AccessTokenProvider {
+  if (typeof token === 'function') return token as AccessTokenProvider;
+  if (typeof token === 'string' && token.length > 0) return token;
+  throw new TypeError(`Option "accessToken" must be a non-empty string or a function of the business id, got ${describe(token)}`);
+}
+
+function resolveFields(fields: unknown, apiVersion: string): readonly ProfileField[] {
+  if (fields === undefined) return fieldsForVersion(apiVersion);
+  if (!Array.isArray(fields) || fields.length === 0) throw new TypeError('Option "fields" must be a non-empty array of profile field names');
+  for (const field of fields) {
+    if (!isProfileField(field)) throw new RangeError(`Option "fields" has an unknown profile field: ${typeof field === 'string' ? `"${field.slice(0, 40)}"` : describe(field)}`);
+    if (!isFieldAvailable(field, apiVersion)) {
+      throw new RangeError(`Option "fields": "${field}" does not exist in Graph API ${apiVersion} (it exists from ${fieldIntroducedIn(field)})`);
+    }
+  }
+  return [...new Set(fields as ProfileField[])];
+}
+
+function resolveGraphUrl(value: unknown): string {
+  if (value === undefined) return DEFAULT_GRAPH_URL;
+  let url: URL;
+  try {
+    if (typeof value !== 'string') throw new TypeError();
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`Option "graphUrl" must be an absolute http(s) URL, got ${describe(value)}`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+    throw new TypeError('Option "graphUrl" must be an http(s) URL without query, fragment or credentials');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function resolveDispatcher(value: unknown): Dispatcher | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || typeof (value as Dispatcher).dispatch !== 'function') {
+    throw new TypeError('Option "dispatcher" must be an undici Dispatcher (Agent, Pool, MockAgent, ...)');
+  }
+  return value as Dispatcher;
+}
+
+function resolveFunction<T extends (...args: never[]) => unknown>(name: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') throw new TypeError(`Option "${name}" must be a function, got ${describe(value)}`);
+  return value as T;
+}

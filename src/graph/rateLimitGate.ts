@@ -1,0 +1,91 @@
+import createDebug from 'debug';
+import { RateLimitError } from '../errors.js';
+import { APP_RATE_LIMIT_CODE } from '../platform/graphErrors.js';
+import { parseAppUsage, parseBusinessUseCaseUsage, peakUsage, type AppUsage, type BusinessUseCaseUsage } from '../platform/usage.js';
+
+const log = createDebug('instagram-profile:throttle');
+
+/** The throttle key of calls that were made without a business id, and of app-wide limits. */
+const APP_KEY = '*';
+const MAX_BACKOFF_MS = 3_600_000;
+
+export interface UsageSnapshot {
+  app: AppUsage | undefined;
+  business: BusinessUseCaseUsage[];
+  /** The highest usage percentage seen in the last reply (throttling may start at 100). */
+  peak: number;
+  at: number;
+}
+
+interface Block {
+  until: number;
+  error: RateLimitError;
+  strikes: number;
+}
+
+/**
+ * Remembers who is throttled. Meta's advice is to stop calling while throttled, since calls
+ * made meanwhile extend the block; so after a rate-limit error no call is made for that
+ * business (or for anyone, after app-wide code 4) until Meta's estimate, or our backoff, passes.
+ */
+export class RateLimitGate {
+  readonly #blocks = new Map<string, Block>();
+  readonly #usage = new Map<string, UsageSnapshot>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly backoff: number,
+  ) {}
+
+  /** The error to answer at once when `businessId` (or the whole app) is still throttled. */
+  blocked(businessId: string | undefined): RateLimitError | undefined {
+    return this.#check(APP_KEY) ?? (businessId === undefined ? undefined : this.#check(businessId));
+  }
+
+  /** Records the usage headers of any reply. */
+  recordUsage(businessId: string | undefined, headers: Record<string, string | string[] | undefined>): UsageSnapshot | undefined {
+    const app = parseAppUsage(headers['x-app-usage']);
+    const business = parseBusinessUseCaseUsage(headers['x-business-use-case-usage']);
+    if (!app && business.length === 0) return undefined;
+    const snapshot = { app, business, peak: peakUsage(app, business), at: this.now() };
+    this.#usage.set(businessId ?? APP_KEY, snapshot);
+    if (snapshot.peak >= 80) log('usage at %d%% for business %s', snapshot.peak, businessId ?? '(none)');
+    return snapshot;
+  }
+
+  usage(businessId: string | undefined): UsageSnapshot | undefined {
+    return this.#usage.get(businessId ?? APP_KEY);
+  }
+
+  /** Blocks calls after a rate-limit error; returns how long, in ms. */
+  onRateLimited(businessId: string | undefined, graphCode: number | undefined, snapshot: UsageSnapshot | undefined): number {
+    const key = graphCode === APP_RATE_LIMIT_CODE || businessId === undefined ? APP_KEY : businessId;
+    const strikes = (this.#blocks.get(key)?.strikes ?? 0) + 1;
+    const hintMinutes = Math.max(0, ...(snapshot?.business ?? []).map((u) => u.estimatedTimeToRegainAccessMinutes));
+    const waitMs = hintMinutes > 0 ? hintMinutes * 60_000 : Math.min(MAX_BACKOFF_MS, this.backoff * 2 ** (strikes - 1));
+    const error = new RateLimitError(
+      `Graph API calls ${key === APP_KEY ? 'of this app' : `for business ${key}`} are throttled (code ${graphCode ?? 'unknown'}); not calling for ${Math.ceil(waitMs / 1000)} s`,
+      { status: 0, graphCode, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false },
+      waitMs,
+    );
+    this.#blocks.set(key, { until: this.now() + waitMs, error, strikes });
+    log('throttled %s for %d ms (%s)', key === APP_KEY ? 'the app' : `business ${key}`, waitMs, hintMinutes > 0 ? "Meta's estimate" : `backoff, strike ${strikes}`);
+    return waitMs;
+  }
+
+  /** A successful call ends the backoff progression. */
+  onSuccess(businessId: string | undefined): void {
+    if (this.#blocks.size === 0) return;
+    this.#blocks.delete(businessId ?? APP_KEY);
+  }
+
+  #check(key: string): RateLimitError | undefined {
+    const block = this.#blocks.get(key);
+    if (!block) return undefined;
+    const remaining = block.until - this.now();
+    // Expired blocks stay (for the strike count) until a call succeeds.
+    if (remaining <= 0) return undefined;
+    const { error } = block;
+    return new RateLimitError(error.message, error, remaining);
+  }
+}

@@ -1,0 +1,34 @@
+import { recognizeInstagramEvent, type InstagramEvent } from '../events/index.js';
+import type { InstagramProfile, ProfileLookup } from '../types.js';
+import { handleOf } from './turnState.js';
+
+/**
+ * The profile of the Instagram customer of this turn, or undefined when there is none (not
+ * Instagram, no consent, not found, Graph unavailable, middleware not installed). Accepts a
+ * TurnContext (botbuilder, Agents SDK) or a Botkit message. Never throws.
+ */
+export async function getInstagramProfile(contextOrMessage: unknown): Promise<InstagramProfile | undefined> {
+  try {
+    const lookup: ProfileLookup | undefined = await handleOf(contextOrMessage)?.load();
+    return lookup?.status === 'ok' ? lookup.profile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the Instagram customer did in this turn, or undefined when the activity is not from
+ * one. With a TurnContext the middleware ran on, uses its configured ice-breaker and menu
+ * payloads; with a bare Activity, recognises it without them (postbacks are `postback`).
+ */
+export function getInstagramEvent(contextOrActivity: unknown): InstagramEvent | undefined {
+  try {
+    const handle = handleOf(contextOrActivity);
+    if (handle) return handle.event();
+    const value = contextOrActivity as { activity?: unknown; incoming_message?: unknown } | null | undefined;
+    const activity = value?.activity ?? value?.incoming_message ?? contextOrActivity;
+    return recognizeInstagramEvent(activity);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,123 @@
+import createDebug from 'debug';
+import type { ProfileCache } from '../cache/profileCache.js';
+import { createEventRecognizer, type InstagramEvent } from '../events/index.js';
+import type { GraphProfileClient } from '../graph/client.js';
+import type { ProfileLookup } from '../types.js';
+import { type InstagramProfileMiddlewareOptions, resolveMiddlewareOptions } from './options.js';
+import { contextOf, handleOf, TURN_HANDLE_KEY, type TurnContextLike, type TurnProfileHandle } from './turnState.js';
+
+const log = createDebug('instagram-profile:middleware');
+
+const NOT_INSTAGRAM: ProfileLookup = Object.freeze({ status: 'not-instagram' });
+const NOT_GRANTED_BY_EVENT: ProfileLookup = Object.freeze({ status: 'no-consent' });
+
+/**
+ * Bot Framework middleware (also fits the Microsoft 365 Agents SDK and, through the Botkit
+ * plugin, Botkit) that makes the Instagram sender's profile available to the turn, lazily:
+ * `onTurn` only leaves a handle in `turnState`; the first `getInstagramProfile(context)`
+ * starts the lookup, through a shared LRU cache, over the Graph API.
+ */
+export class InstagramProfileMiddleware {
+  readonly client: GraphProfileClient;
+  readonly cache: ProfileCache;
+  readonly #prefetch: boolean;
+  readonly #recognize: (activity: unknown) => InstagramEvent | undefined;
+
+  constructor(options: InstagramProfileMiddlewareOptions) {
+    const resolved = resolveMiddlewareOptions(options);
+    this.client = resolved.client;
+    this.cache = resolved.cache;
+    this.#prefetch = resolved.prefetch;
+    this.#recognize = createEventRecognizer(resolved.events);
+  }
+
+  async onTurn(context: TurnContextLike, next: () => Promise<void>): Promise<void> {
+    const handle = new TurnHandle(this, context.activity);
+    context.turnState.set(TURN_HANDLE_KEY, handle);
+    if (this.#prefetch) handle.prefetch();
+    await next();
+  }
+
+  /** The sender's profile lookup for this turn (memoised), saying why when there is no profile. Never rejects. */
+  load(context: TurnContextLike | { context: TurnContextLike }): Promise<ProfileLookup> {
+    return this.#handleFor(context).load();
+  }
+
+  /** Re-reads this sender's profile from the Graph API, bypassing the cache. Never rejects. */
+  refresh(context: TurnContextLike | { context: TurnContextLike }): Promise<ProfileLookup> {
+    return this.#handleFor(context).refresh();
+  }
+
+  /** Forgets a person (data-deletion requests): for one business, or for all when `businessId` is omitted. Returns how many entries went. */
+  async forget(igsid: string, businessId?: string): Promise<number> {
+    return this.cache.forget(igsid, businessId);
+  }
+
+  /** @internal Recognises an activity with this middleware's payloads and account ids. */
+  recognize(activity: unknown): InstagramEvent | undefined {
+    return this.#recognize(activity);
+  }
+
+  /** @internal The lookup for an event: cache only for events that grant no consent. */
+  lookup(event: InstagramEvent, forceRefresh = false): Promise<ProfileLookup> {
+    const { igsid, businessId } = event;
+    if (!event.grantsConsent) {
+      // Reads, reactions, comments, echoes: Meta grants no consent for them, so never call Graph.
+      return Promise.resolve(this.cache.peek(businessId, igsid) ?? NOT_GRANTED_BY_EVENT);
+    }
+    this.cache.clearNoConsent(businessId, igsid);
+    return this.cache.lookup(businessId, igsid, (signal) => this.client.fetchProfile(igsid, { businessId, signal }), { forceRefresh });
+  }
+
+  #handleFor(value: unknown): TurnProfileHandle {
+    const existing = handleOf(value);
+    if (existing) return existing;
+    // Called outside a turn this middleware ran in: a handle for this activity only.
+    const handle = new TurnHandle(this, contextOf(value)?.activity);
+    contextOf(value)?.turnState.set(TURN_HANDLE_KEY, handle);
+    return handle;
+  }
+}
+
+/** The per-turn handle: nothing is computed until a handler asks. */
+class TurnHandle implements TurnProfileHandle {
+  readonly handleVersion = 1;
+  #event: InstagramEvent | undefined | null = null;
+  #lookup: Promise<ProfileLookup> | undefined;
+
+  constructor(
+    private readonly middleware: InstagramProfileMiddleware,
+    private readonly activity: unknown,
+  ) {}
+
+  event(): InstagramEvent | undefined {
+    if (this.#event === null) this.#event = this.middleware.recognize(this.activity);
+    return this.#event;
+  }
+
+  load(): Promise<ProfileLookup> {
+    return (this.#lookup ??= this.#start(false));
+  }
+
+  refresh(): Promise<ProfileLookup> {
+    return (this.#lookup = this.#start(true));
+  }
+
+  prefetch(): void {
+    if (this.event()?.grantsConsent) void this.load();
+  }
+
+  async #start(forceRefresh: boolean): Promise<ProfileLookup> {
+    const event = this.event();
+    if (!event) return NOT_INSTAGRAM;
+    try {
+      const lookup = await this.middleware.lookup(event, forceRefresh);
+      log('%s %s from %s: %s%s', event.kind, event.igsid, event.businessId ?? '-', lookup.status, lookup.status === 'ok' ? ` (${lookup.source})` : '');
+      return lookup;
+    } catch (error) {
+      // The cache turns failures into results; this only guards against the unexpected.
+      log('lookup failed unexpectedly: %O', error);
+      return { status: 'unavailable' };
+    }
+  }
+}
