@@ -140,3 +140,13 @@ export class GraphRequestError extends InstagramProfileError {
     return this.code === 'GRAPH_BAD_RESPONSE' && this.status !== undefined && this.status >= 500;
   }
 }
+
+/** Calls for this business are paused after repeated failures (circuit breaker); `retryAfterMs` until the next probe. */
+export class CircuitOpenError extends InstagramProfileError {
+  override name = 'CircuitOpenError';
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super(message, 'CIRCUIT_OPEN');
+    this.retryAfterMs = retryAfterMs;
+  }
+}

@@ -7,6 +7,7 @@ export type { BotkitMessageLike, TurnContextLike, TurnProfileHandle } from './mi
 export { GraphProfileClient } from './graph/client.js';
 export type { FetchProfileOptions } from './graph/client.js';
 export type { GraphProfileClientOptions } from './graph/options.js';
+export type { CircuitBreakerOptions } from './graph/circuitBreaker.js';
 export type { UsageSnapshot } from './graph/rateLimitGate.js';
 
 export { ProfileCache } from './cache/profileCache.js';
@@ -20,6 +21,7 @@ export type { AudienceTier, AudienceTiers, FollowStatus } from './personalize/in
 
 export {
   AccessTokenError,
+  CircuitOpenError,
   ConsentRequiredError,
   GraphApiError,
   GraphRequestError,

@@ -2,9 +2,11 @@ import createDebug from 'debug';
 import { request } from 'undici';
 import {
   AccessTokenError,
+  ConsentRequiredError,
   GraphApiError,
   GraphRequestError,
   InstagramProfileError,
+  ProfileNotFoundError,
   RateLimitError,
 } from '../errors.js';
 import { delay, deadlineController } from '../internal/abort.js';
@@ -16,6 +18,7 @@ import type { ProfileField } from '../platform/versions.js';
 import type { InstagramProfile } from '../types.js';
 import { type GraphProfileClientOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js';
 import { profileFromReply } from './profileReply.js';
+import { CircuitBreaker } from './circuitBreaker.js';
 import { RateLimitGate, type UsageSnapshot } from './rateLimitGate.js';
 import { parseJson, readBodyText } from './readBody.js';
 
@@ -41,10 +44,13 @@ export class GraphProfileClient {
   readonly #options: ResolvedClientOptions;
   readonly #gate: RateLimitGate;
   readonly #staticRedact: Redact;
+  readonly #breaker: CircuitBreaker | undefined;
 
   constructor(options: GraphProfileClientOptions) {
     this.#options = resolveClientOptions(options);
     this.#gate = new RateLimitGate(this.#options.now, this.#options.rateLimitBackoff);
+    const { circuitBreaker } = this.#options;
+    this.#breaker = circuitBreaker ? new CircuitBreaker(this.#options.now, circuitBreaker.threshold, circuitBreaker.cooldown) : undefined;
     const { accessToken, appSecret } = this.#options;
     this.#staticRedact = createRedactor([typeof accessToken === 'string' ? accessToken : undefined, appSecret]);
   }
@@ -78,6 +84,21 @@ export class GraphProfileClient {
       log('not calling for %s: throttled for %d ms more', igsid, throttled.retryAfterMs);
       throw throttled;
     }
+    const circuitKey = businessId ?? '*';
+    const open = this.#breaker?.check(circuitKey);
+    if (open) throw open;
+    try {
+      const profile = await this.#fetchWithRetries(igsid, businessId, signal);
+      this.#breaker?.onSuccess(circuitKey);
+      return profile;
+    } catch (error) {
+      if (countsAsOutage(error)) this.#breaker?.onFailure(circuitKey);
+      else this.#breaker?.onSuccess(circuitKey);
+      throw error;
+    }
+  }
+
+  async #fetchWithRetries(igsid: string, businessId: string | undefined, signal: AbortSignal | undefined): Promise<InstagramProfile> {
     const token = await this.#resolveToken(businessId);
     const redact = typeof this.#options.accessToken === 'string' ? this.#staticRedact : createRedactor([token, this.#options.appSecret]);
 
@@ -199,6 +220,16 @@ export class GraphProfileClient {
     const { retryDelay, maxRetryDelay, random } = this.#options;
     return Math.floor(random() * Math.min(maxRetryDelay, retryDelay * 2 ** attempt));
   }
+}
+
+/**
+ * Failures that say Graph (or our configuration) is not working, as opposed to answers
+ * about one person (consent, not found), throttling (its own gate) or the caller's abort.
+ */
+function countsAsOutage(error: unknown): boolean {
+  if (error instanceof ConsentRequiredError || error instanceof ProfileNotFoundError || error instanceof RateLimitError) return false;
+  if (error instanceof GraphRequestError) return error.code !== 'GRAPH_ABORTED';
+  return error instanceof GraphApiError;
 }
 
 function badResponse(reason: string, status: number): GraphRequestError {

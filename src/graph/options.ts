@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { fieldIntroducedIn, fieldsForVersion, isFieldAvailable, isProfileField, LATEST_API_VERSION, parseApiVersion, type ProfileField } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
 import { describe, optionalInteger, optionalString } from '../internal/validate.js';
+import type { CircuitBreakerOptions } from './circuitBreaker.js';
 
 export interface GraphProfileClientOptions {
   /** A Page (or Instagram user) access token, or a function of the business account id returning one. Required. */
@@ -24,6 +25,8 @@ export interface GraphProfileClientOptions {
   maxRetryDelay?: number;
   /** Pause after a rate-limit error that carries no `estimated_time_to_regain_access`, in ms; doubles while throttling repeats (up to 1 h). Default 60 000. */
   rateLimitBackoff?: number;
+  /** Pause calls for a business after repeated failures; `false` turns it off. Default `{ threshold: 5, cooldown: 30_000 }`. */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /** Largest reply body read, in bytes. Default 65 536. */
   maxResponseBytes?: number;
   /** The undici Dispatcher to send through (a MockAgent in tests). Default: undici's global dispatcher. */
@@ -46,6 +49,7 @@ export interface ResolvedClientOptions {
   retryDelay: number;
   maxRetryDelay: number;
   rateLimitBackoff: number;
+  circuitBreaker: Required<CircuitBreakerOptions> | false;
   maxResponseBytes: number;
   dispatcher: Dispatcher | undefined;
   now: () => number;
@@ -73,6 +77,7 @@ export function resolveClientOptions(options: GraphProfileClientOptions): Resolv
     retryDelay: optionalInteger('retryDelay', options.retryDelay, 200, 0, 60_000),
     maxRetryDelay: optionalInteger('maxRetryDelay', options.maxRetryDelay, 2_000, 0, 600_000),
     rateLimitBackoff: optionalInteger('rateLimitBackoff', options.rateLimitBackoff, 60_000, 1, 3_600_000),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
     maxResponseBytes: optionalInteger('maxResponseBytes', options.maxResponseBytes, 65_536, 1_024, 16 * 1024 * 1024),
     dispatcher: resolveDispatcher(options.dispatcher),
     now: resolveFunction('now', options.now, Date.now),
@@ -125,4 +130,16 @@ function resolveFunction<T extends (...args: never[]) => unknown>(name: string, 
   if (value === undefined) return fallback;
   if (typeof value !== 'function') throw new TypeError(`Option "${name}" must be a function, got ${describe(value)}`);
   return value as T;
+}
+
+function resolveCircuitBreaker(value: unknown): Required<CircuitBreakerOptions> | false {
+  if (value === false) return false;
+  if (value !== undefined && (value === null || typeof value !== 'object')) {
+    throw new TypeError(`Option "circuitBreaker" must be an object or false, got ${describe(value)}`);
+  }
+  const options = (value ?? {}) as CircuitBreakerOptions;
+  return {
+    threshold: optionalInteger('circuitBreaker.threshold', options.threshold, 5, 1, 1_000),
+    cooldown: optionalInteger('circuitBreaker.cooldown', options.cooldown, 30_000, 1, 3_600_000),
+  };
 }

@@ -11,7 +11,7 @@ import {
   type ProfileLookup,
 } from '../../src/index.js';
 import { activities, BUSINESS_ID, OTHER_BUSINESS_ID } from '../support/activities.js';
-import { GRAPH, interceptGraphError, interceptProfile, mockGraph } from '../support/graphMock.js';
+import { interceptGraphError, interceptProfile, mockGraph } from '../support/graphMock.js';
 
 const ADA = '1001';
 const adaReply = { id: ADA, name: 'Ada Lovelace', username: 'ada', profile_pic: null, follower_count: 120, is_verified_user: false, is_user_follow_business: true, is_business_follow_user: false };

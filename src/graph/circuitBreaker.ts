@@ -1,0 +1,65 @@
+import createDebug from 'debug';
+import { CircuitOpenError } from '../errors.js';
+
+const log = createDebug('instagram-profile:circuit');
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failed reads (after their retries) that open the circuit for a business. Default 5. */
+  threshold?: number;
+  /** How long an open circuit answers at once, in ms, before one probe call is let through. Default 30 000. */
+  cooldown?: number;
+}
+
+interface Circuit {
+  failures: number;
+  openUntil: number;
+  probing: boolean;
+}
+
+/**
+ * Per-business circuit breaker. After `threshold` consecutive failures (Graph down, timing
+ * out, answering garbage, token revoked), calls for that business stop for `cooldown`:
+ * lookups answer at once (the cache then serves a stale profile if it has one). Then one
+ * probe goes through; its success closes the circuit, its failure opens it again.
+ */
+export class CircuitBreaker {
+  readonly #circuits = new Map<string, Circuit>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly threshold: number,
+    private readonly cooldown: number,
+  ) {}
+
+  /** Undefined when a call may go out (and marks it as the probe if the circuit is half-open). */
+  check(key: string): CircuitOpenError | undefined {
+    const circuit = this.#circuits.get(key);
+    if (!circuit || circuit.failures < this.threshold) return undefined;
+    const remaining = circuit.openUntil - this.now();
+    if (remaining <= 0 && !circuit.probing) {
+      circuit.probing = true;
+      log('circuit for %s half-open: probing', key);
+      return undefined;
+    }
+    return new CircuitOpenError(
+      `Graph API calls for ${key === '*' ? 'this app' : `business ${key}`} are paused after ${circuit.failures} consecutive failures`,
+      Math.max(0, remaining),
+    );
+  }
+
+  onSuccess(key: string): void {
+    if (this.#circuits.size === 0) return;
+    if (this.#circuits.delete(key)) log('circuit for %s closed', key);
+  }
+
+  onFailure(key: string): void {
+    const circuit = this.#circuits.get(key) ?? { failures: 0, openUntil: 0, probing: false };
+    circuit.failures++;
+    circuit.probing = false;
+    if (circuit.failures >= this.threshold) {
+      circuit.openUntil = this.now() + this.cooldown;
+      log('circuit for %s open for %d ms after %d failures', key, this.cooldown, circuit.failures);
+    }
+    this.#circuits.set(key, circuit);
+  }
+}
