@@ -103,7 +103,7 @@ function resolveFields(fields: unknown, apiVersion: string): readonly ProfileFie
   return [...new Set(fields as ProfileField[])];
 }
 
-function resolveGraphUrl(value: unknown): string {
+export function resolveGraphUrl(value: unknown): string {
   if (value === undefined) return DEFAULT_GRAPH_URL;
   let url: URL;
   try {
@@ -118,7 +118,7 @@ function resolveGraphUrl(value: unknown): string {
   return url.href.replace(/\/+$/, '');
 }
 
-function resolveDispatcher(value: unknown): Dispatcher | undefined {
+export function resolveDispatcher(value: unknown): Dispatcher | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object' || typeof (value as Dispatcher).dispatch !== 'function') {
     throw new TypeError('Option "dispatcher" must be an undici Dispatcher (Agent, Pool, MockAgent, ...)');
