@@ -12,8 +12,8 @@ export interface WebhookRequest {
   /** What a body parser left: a Buffer (`express.raw()`), a string (`express.text()`) or a parsed object. */
   body?: unknown;
   readableEnded?: boolean;
-  on?(event: string, listener: (...args: never[]) => void): unknown;
-  off?(event: string, listener: (...args: never[]) => void): unknown;
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
+  off?(event: string, listener: (...args: unknown[]) => void): unknown;
   resume?(): unknown;
 }
 

@@ -45,7 +45,7 @@ function readStream(req: WebhookRequest, maxBytes: number, timeoutMs: number): P
     let size = 0;
     const finish = (result: BodyResult) => {
       clearTimeout(timer);
-      req.off?.('data', onData);
+      req.off?.('data', onData as never);
       req.off?.('end', onEnd);
       req.off?.('error', onError);
       // Let the rest of a refused body drain instead of stalling the socket.
