@@ -1,7 +1,6 @@
 import createDebug from 'debug';
 import { request } from 'undici';
 import {
-  AccessTokenError,
   ConsentRequiredError,
   GraphApiError,
   GraphRequestError,
@@ -16,6 +15,7 @@ import { isIgsid } from '../platform/igsid.js';
 import { appSecretProof } from '../platform/signatures.js';
 import type { ProfileField } from '../platform/versions.js';
 import type { InstagramProfile } from '../types.js';
+import { tokenFor } from './accessToken.js';
 import { type GraphProfileClientOptions, type ResolvedClientOptions, resolveClientOptions } from './options.js';
 import { profileFromReply } from './profileReply.js';
 import { CircuitBreaker } from './circuitBreaker.js';
@@ -124,19 +124,8 @@ export class GraphProfileClient {
     }
   }
 
-  async #resolveToken(businessId: string | undefined): Promise<string> {
-    const provider = this.#options.accessToken;
-    if (typeof provider === 'string') return provider;
-    let token: unknown;
-    try {
-      token = await provider(businessId);
-    } catch (error) {
-      throw new AccessTokenError('The accessToken function failed', noGraphFields(), { cause: error });
-    }
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new AccessTokenError(`The accessToken function returned no token for business ${businessId ?? '(none)'}`, noGraphFields());
-    }
-    return token;
+  #resolveToken(businessId: string | undefined): Promise<string> {
+    return tokenFor(this.#options.accessToken, businessId);
   }
 
   #url(igsid: string, token: string): string {
@@ -234,8 +223,4 @@ function countsAsOutage(error: unknown): boolean {
 
 function badResponse(reason: string, status: number): GraphRequestError {
   return new GraphRequestError(`Unexpected Graph API reply: ${reason}`, 'GRAPH_BAD_RESPONSE', { status });
-}
-
-function noGraphFields() {
-  return { status: 0, graphCode: undefined, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false };
 }
