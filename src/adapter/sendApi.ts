@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { request } from 'undici';
-import { AccessTokenError, GraphRequestError, InstagramProfileError } from '../errors.js';
+import { GraphRequestError, InstagramProfileError } from '../errors.js';
+import { tokenFor } from '../graph/accessToken.js';
 import { deadlineController } from '../internal/abort.js';
 import { createRedactor, redactError, type Redact } from '../internal/redact.js';
 import { parseJson, readBodyText } from '../graph/readBody.js';
@@ -38,7 +39,7 @@ export class SendApiClient {
   }
 
   async send(businessId: string | undefined, body: SendApiBody): Promise<SendApiReply> {
-    const token = await this.#token(businessId);
+    const token = await tokenFor(this.#options.accessToken, businessId);
     const redact = createRedactor([token, this.#options.appSecret]);
     const deadline = deadlineController(this.#options.sendTimeoutMs);
     try {
@@ -86,21 +87,6 @@ export class SendApiClient {
     });
     return `${graphUrl}/${apiVersion}/me/messages?${query}`;
   }
-
-  async #token(businessId: string | undefined): Promise<string> {
-    const provider = this.#options.accessToken;
-    if (typeof provider === 'string') return provider;
-    let token: unknown;
-    try {
-      token = await provider(businessId);
-    } catch (error) {
-      throw new AccessTokenError('The accessToken function failed', noGraphFields(), { cause: error });
-    }
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new AccessTokenError(`The accessToken function returned no token for business ${businessId ?? '(none)'}`, noGraphFields());
-    }
-    return token;
-  }
 }
 
 /** Meta's estimate (in minutes) of when a throttled business may send again, in ms. */
@@ -112,8 +98,4 @@ function regainAccessMs(headers: Record<string, unknown>, businessId: string | u
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function noGraphFields() {
-  return { status: 0, graphCode: undefined, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false };
 }
