@@ -9,6 +9,7 @@ import {
   type InstagramProfileMiddlewareOptions,
   ProfileCache,
   type ProfileLookup,
+  TURN_HANDLE_KEY,
 } from '../../src/index.js';
 import { activities, BUSINESS_ID, OTHER_BUSINESS_ID } from '../support/activities.js';
 import { interceptGraphError, interceptProfile, mockGraph } from '../support/graphMock.js';
@@ -91,14 +92,17 @@ describe('InstagramProfileMiddleware', () => {
     });
   }
 
-  it('should make no call in a turn whose handler never asks', async () => {
-    const mw = middleware();
+  it('should do no work in a turn whose handler never asks: no recognition, no call', async () => {
+    const mw = middleware({ prefetch: false });
+    const recognize = sinon.spy(mw, 'recognize');
+    const fetchProfile = sinon.spy(mw.client, 'fetchProfile');
     const replies = await turn(mw, activities.message(ADA), async (context) => {
       await context.sendActivity('hello');
-      return 'done';
+      return context.turnState.get(TURN_HANDLE_KEY) !== undefined;
     });
-    expect(replies).to.equal('done');
-    // afterEach asserts no interceptor was consumed or left; no interceptor was set, so any call would fail the turn.
+    expect(replies).to.equal(true);
+    expect(recognize.callCount).to.equal(0);
+    expect(fetchProfile.callCount).to.equal(0);
   });
 
   it('should make one Graph call for 100 concurrent turns from one sender', async () => {
