@@ -5,6 +5,7 @@ export const MAX_NAME_GRAPHEMES = 64;
 
 // Controls that could reorder or hide the reply around an inserted name: C0/C1 controls,
 // bidi embeddings, overrides and isolates (anywhere); marks and zero-width characters at the edges.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
 const EDGE_INVISIBLES = /^[\s\u200b-\u200f\u061c\u2060\ufeff]+|[\s\u200b-\u200f\u061c\u2060\ufeff]+$/gu;
 const WORD_SEPARATOR = /\s+/u;
