@@ -1,7 +1,7 @@
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS) from the same sources, each with
 // its own type declarations, so `import` and `require` both get a native module.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -16,4 +16,5 @@ for (const { dir, type, args } of targets) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type }, null, 2)}\n`);
 }
-chmodSync('dist/cjs/emulator/cli.js', 0o755);
+// npm sets the bin's mode on install; this keeps a local `node_modules/.bin` link runnable too.
+if (existsSync('dist/cjs/emulator/cli.js')) chmodSync('dist/cjs/emulator/cli.js', 0o755);

@@ -8,7 +8,7 @@ import {
   ProfileNotFoundError,
   RateLimitError,
 } from '../errors.js';
-import { delay, deadlineController } from '../internal/abort.js';
+import { type Deadline, delay, deadlineController } from '../internal/abort.js';
 import { createRedactor, redactError, type Redact } from '../internal/redact.js';
 import { graphErrorFrom, readErrorEnvelope } from '../platform/graphErrors.js';
 import { isIgsid } from '../platform/igsid.js';
@@ -145,7 +145,7 @@ export class GraphProfileClient {
     businessId: string | undefined,
     token: string,
     redact: Redact,
-    deadline: ReturnType<typeof deadlineController>,
+    deadline: Deadline,
   ): Promise<InstagramProfile | AttemptError> {
     log('GET /%s/%s fields=%s', this.#options.apiVersion, igsid, this.#options.fieldsParam);
     let response;
@@ -191,7 +191,7 @@ export class GraphProfileClient {
     return error;
   }
 
-  #requestFailure(error: unknown, redact: Redact, deadline: ReturnType<typeof deadlineController>): AttemptError {
+  #requestFailure(error: unknown, redact: Redact, deadline: Deadline): AttemptError {
     if (deadline.timedOut) return this.#timeoutError();
     if (deadline.signal.aborted) return new GraphRequestError('The Graph API call was aborted', 'GRAPH_ABORTED', { cause: redactError(error, redact) });
     const cause = redactError(error, redact);

@@ -14,11 +14,18 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+export interface Deadline {
+  readonly signal: AbortSignal;
+  /** True when the deadline, not the parent signal, aborted. */
+  readonly timedOut: boolean;
+  dispose(): void;
+}
+
 /**
  * An AbortController that aborts when `parent` aborts or when `ms` elapse, whichever is
  * first. `timedOut` tells the two apart. `dispose()` must be called to release the timer.
  */
-export function deadlineController(ms: number, parent?: AbortSignal) {
+export function deadlineController(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   let timedOut = false;
   const onParentAbort = () => controller.abort(parent?.reason);
