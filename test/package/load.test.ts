@@ -63,7 +63,7 @@ describe('the published package', function () {
 
   it('should share the turn handle between an ESM copy and a CommonJS copy in one process', () => {
     const script = `
-      import { fileURLToPath } from 'node:url';
+      import { createRequire } from 'node:module';
       import { getInstagramProfile } from 'botbuilder-instagram-profile';
       const cjs = createRequire(import.meta.url)('botbuilder-instagram-profile');
       const profile = { id: '1001', name: 'Ada', profilePic: null };
