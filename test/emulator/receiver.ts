@@ -18,7 +18,9 @@ export async function startReceiver(answer: (r: Received) => { status: number; b
       const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
       received.push(r);
       const { status, body } = answer(r);
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      // Not chained: restify, loaded by other tests, patches writeHead to return nothing.
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
