@@ -61,6 +61,9 @@ export class ProfileCache {
       max,
       ttl: this.#ttl,
       perf: { now: this.#now },
+      // Read the clock on every check: lru-cache otherwise reuses a reading for 1 ms of real
+      // time, which makes an injected clock (and expiry in tests) lag.
+      ttlResolution: 0,
       // A failed background refresh keeps the stale entry; forgetting one aborts its load.
       noDeleteOnFetchRejection: this.#swr > 0,
       fetchMethod: (_key, _stale, { signal, options, context }) => this.#load(context, signal, options),
