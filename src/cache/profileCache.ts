@@ -25,10 +25,11 @@ export interface ProfileCacheOptions {
 /** Loads a profile from the Graph API; `signal` aborts when the entry is forgotten. */
 export type ProfileLoader = (signal: AbortSignal) => Promise<InstagramProfile>;
 
+/** A cached answer; `hit` is built once, so a cache hit allocates nothing. */
 type Entry =
-  | { kind: 'profile'; profile: InstagramProfile; freshUntil: number }
-  | { kind: 'no-consent'; error: ConsentRequiredError }
-  | { kind: 'not-found'; error: ProfileNotFoundError };
+  | { kind: 'profile'; profile: InstagramProfile; freshUntil: number; hit: ProfileLookup }
+  | { kind: 'no-consent'; hit: ProfileLookup }
+  | { kind: 'not-found'; hit: ProfileLookup };
 
 interface FetchContext {
   load: ProfileLoader;
@@ -60,10 +61,9 @@ export class ProfileCache {
     this.#lru = new LRUCache<string, Entry, FetchContext>({
       max,
       ttl: this.#ttl,
-      perf: { now: this.#now },
-      // Read the clock on every check: lru-cache otherwise reuses a reading for 1 ms of real
-      // time, which makes an injected clock (and expiry in tests) lag.
-      ttlResolution: 0,
+      // With an injected clock, read it on every check (lru-cache otherwise reuses a reading
+      // for 1 ms of real time); with the real one, keep lru-cache's cheaper default.
+      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
       // A failed background refresh keeps the stale entry; forgetting one aborts its load.
       noDeleteOnFetchRejection: this.#swr > 0,
       fetchMethod: (_key, _stale, { signal, options, context }) => this.#load(context, signal, options),
@@ -82,8 +82,8 @@ export class ProfileCache {
   peek(businessId: string | undefined, igsid: string): ProfileLookup | undefined {
     const entry = this.#lru.get(cacheKey(businessId, igsid));
     if (entry === undefined) return undefined;
-    if (entry.kind === 'profile') return { status: 'ok', profile: entry.profile, source: entry.freshUntil > this.#now() ? 'cache' : 'stale' };
-    return entry.kind === 'no-consent' ? { status: 'no-consent', error: entry.error } : { status: 'not-found', error: entry.error };
+    if (entry.kind === 'profile' && entry.freshUntil <= this.#now()) return { status: 'ok', profile: entry.profile, source: 'stale' };
+    return entry.hit;
   }
 
   /**
@@ -92,20 +92,22 @@ export class ProfileCache {
    * stale-while-revalidate window, the stale profile is answered at once and re-read in the
    * background. `forceRefresh` skips the cached value. Never throws: failures are results.
    */
-  async lookup(businessId: string | undefined, igsid: string, load: ProfileLoader, { forceRefresh = false } = {}): Promise<ProfileLookup> {
+  lookup(businessId: string | undefined, igsid: string, load: ProfileLoader, { forceRefresh = false } = {}): Promise<ProfileLookup> {
     const key = cacheKey(businessId, igsid);
     const cached = forceRefresh ? undefined : this.peek(businessId, igsid);
     if (cached?.status === 'ok' && cached.source === 'stale') {
       // Serve it now; one background refresh per key, sharing lru-cache's in-flight load.
-      void this.#lru.fetch(key, { forceRefresh: true, allowStale: true, context: { load } }).catch(() => undefined);
-      return cached;
+      this.#lru.fetch(key, { forceRefresh: true, allowStale: true, context: { load } }).catch(() => undefined);
     }
-    if (cached) return cached;
+    // A hit is answered without an async hop: this is the hot path of every turn that asks.
+    return cached ? Promise.resolve(cached) : this.#fetch(key, businessId, igsid, load, forceRefresh);
+  }
+
+  async #fetch(key: string, businessId: string | undefined, igsid: string, load: ProfileLoader, forceRefresh: boolean): Promise<ProfileLookup> {
     try {
       const entry = await this.#lru.fetch(key, { forceRefresh, context: { load } });
       if (entry === undefined) return { status: 'unavailable' };
-      if (entry.kind === 'profile') return { status: 'ok', profile: entry.profile, source: 'graph' };
-      return entry.kind === 'no-consent' ? { status: 'no-consent', error: entry.error } : { status: 'not-found', error: entry.error };
+      return entry.kind === 'profile' ? { status: 'ok', profile: entry.profile, source: 'graph' } : entry.hit;
     } catch (error) {
       const stale = this.peek(businessId, igsid);
       if (stale?.status === 'ok') return { ...stale, source: 'stale' };
@@ -116,7 +118,7 @@ export class ProfileCache {
   /** Stores a profile obtained elsewhere (e.g. from a batch call). */
   set(businessId: string | undefined, profile: InstagramProfile): void {
     const ttl = this.#profileTtl(profile);
-    this.#lru.set(cacheKey(businessId, profile.id), { kind: 'profile', profile, freshUntil: this.#now() + Math.min(ttl, this.#ttl) }, { ttl });
+    this.#lru.set(cacheKey(businessId, profile.id), this.#profileEntry(profile, ttl), { ttl });
   }
 
   /** A new consent-granting event from this person: a remembered "no consent" no longer holds. */
@@ -145,19 +147,23 @@ export class ProfileCache {
       const profile = await context.load(signal);
       const ttl = this.#profileTtl(profile);
       options.ttl = ttl;
-      return { kind: 'profile', profile, freshUntil: this.#now() + Math.min(ttl, this.#ttl) };
+      return this.#profileEntry(profile, ttl);
     } catch (error) {
       // Answers that will not change for a while are remembered briefly; anything else is not cached.
       if (error instanceof ConsentRequiredError) {
         options.ttl = this.#negativeTtl;
-        return { kind: 'no-consent', error };
+        return { kind: 'no-consent', hit: { status: 'no-consent', error } };
       }
       if (error instanceof ProfileNotFoundError) {
         options.ttl = this.#negativeTtl;
-        return { kind: 'not-found', error };
+        return { kind: 'not-found', hit: { status: 'not-found', error } };
       }
       throw error;
     }
+  }
+
+  #profileEntry(profile: InstagramProfile, ttl: number): Entry {
+    return { kind: 'profile', profile, freshUntil: this.#now() + Math.min(ttl, this.#ttl), hit: { status: 'ok', profile, source: 'cache' } };
   }
 
   /** How long a profile may stay: `ttl` (+ the stale window), never past its picture's expiry less the margin. */

@@ -18,6 +18,8 @@ export interface PersonaSpec {
   hasPicture?: boolean;
   /** Has blocked the business: no lookups, no deliveries. */
   blocksBusiness?: boolean;
+  /** Messaged the business before the emulator started: consent given, reply window open. Default false. */
+  hasMessaged?: boolean;
   /** One line for humans (CLI, playground). */
   description?: string;
 }
@@ -58,9 +60,12 @@ export function loadPersonas(source: readonly PersonaSpec[] | string | undefined
     if (p.name !== null && typeof p.name !== 'string') throw new TypeError(`${where}.name must be a string or null`);
     if (typeof p.username !== 'string' || p.username.length === 0) throw new TypeError(`${where}.username must be a non-empty string`);
     if (!Number.isSafeInteger(p.followerCount) || p.followerCount < 0) throw new TypeError(`${where}.followerCount must be a non-negative integer`);
+    for (const flag of ['isVerifiedUser', 'followsBusiness', 'followedByBusiness', 'hasPicture', 'blocksBusiness', 'hasMessaged'] as const) {
+      if (p[flag] !== undefined && typeof p[flag] !== 'boolean') throw new TypeError(`${where}.${flag} must be a boolean`);
+    }
     if (keys.has(p.key) || ids.has(p.igsid)) throw new TypeError(`${where} repeats the key "${p.key}" or the igsid ${p.igsid}`);
     keys.add(p.key);
     ids.add(p.igsid);
-    return { isVerifiedUser: false, followsBusiness: false, followedByBusiness: false, hasPicture: true, blocksBusiness: false, description: '', ...p };
+    return { isVerifiedUser: false, followsBusiness: false, followedByBusiness: false, hasPicture: true, blocksBusiness: false, hasMessaged: false, description: '', ...p };
   });
 }

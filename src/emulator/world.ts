@@ -36,6 +36,7 @@ interface Waiter {
 /** The emulator's state, shared by its routes. */
 export class World {
   readonly personas = new Map<string, PersonaState>();
+  readonly #byKey = new Map<string, PersonaState>();
   readonly stats = new EmulatorStats();
   readonly faults: Faults;
   readonly rateLimit: RateLimiter;
@@ -49,17 +50,12 @@ export class World {
   }
 
   addPersona(spec: Required<PersonaSpec>): PersonaState {
-    for (const existing of this.personas.values()) {
-      if (existing.key === spec.key || existing.igsid === spec.igsid) throw new TypeError(`A persona with the key "${spec.key}" or the igsid ${spec.igsid} exists already`);
-    }
-    const state: PersonaState = { ...spec, consented: false, lastUserMessageAt: undefined };
+    if (this.#byKey.has(spec.key) || this.personas.has(spec.igsid)) throw new TypeError(`A persona with the key "${spec.key}" or the igsid ${spec.igsid} exists already`);
+    // A persona that "messaged before the emulator started" has consent and an open window.
+    const state: PersonaState = { ...spec, consented: spec.hasMessaged, lastUserMessageAt: spec.hasMessaged ? this.options.now() : undefined };
     this.personas.set(spec.igsid, state);
+    this.#byKey.set(spec.key, state);
     return state;
-  }
-
-  byKey(key: string): PersonaState | undefined {
-    for (const persona of this.personas.values()) if (persona.key === key) return persona;
-    return undefined;
   }
 
   sentTo(igsid: string | undefined, includeActions = false): SentMessage[] {

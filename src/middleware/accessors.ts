@@ -7,14 +7,21 @@ import { handleOf } from './turnState.js';
  * Instagram, no consent, not found, Graph unavailable, middleware not installed). Accepts a
  * TurnContext (botbuilder, Agents SDK) or a Botkit message. Never throws.
  */
-export async function getInstagramProfile(contextOrMessage: unknown): Promise<InstagramProfile | undefined> {
+export function getInstagramProfile(contextOrMessage: unknown): Promise<InstagramProfile | undefined> {
   try {
-    const lookup: ProfileLookup | undefined = await handleOf(contextOrMessage)?.load();
-    return lookup?.status === 'ok' ? lookup.profile : undefined;
+    const handle = handleOf(contextOrMessage);
+    if (!handle) return NO_PROFILE;
+    if (typeof handle.profile === 'function') return handle.profile();
+    return handle.load().then(
+      (lookup: ProfileLookup) => (lookup.status === 'ok' ? lookup.profile : undefined),
+      () => undefined,
+    );
   } catch {
-    return undefined;
+    return NO_PROFILE;
   }
 }
+
+const NO_PROFILE: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * What the Instagram customer did in this turn, or undefined when the activity is not from

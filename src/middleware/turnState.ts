@@ -1,5 +1,5 @@
 import type { InstagramEvent } from '../events/index.js';
-import type { ProfileLookup } from '../types.js';
+import type { InstagramProfile, ProfileLookup } from '../types.js';
 
 /**
  * The turnState key of the per-turn handle. A registered symbol, so an ESM copy and a
@@ -15,6 +15,8 @@ export interface TurnProfileHandle {
   event(): InstagramEvent | undefined;
   /** Starts the lookup on first call; later calls in the turn share it. Never rejects. */
   load(): Promise<ProfileLookup>;
+  /** The profile of `load()`, or undefined; never rejects. Optional: older copies of the package lack it. */
+  profile?(): Promise<InstagramProfile | undefined>;
   /** Re-reads the profile from the Graph API, bypassing the cache; later `load()` calls share it. */
   refresh(): Promise<ProfileLookup>;
 }
