@@ -45,7 +45,7 @@ export class RateLimiter {
   /** Counts a call; returns the error to answer when throttled, and the headers to send either way. */
   admit(): { headers: Record<string, string>; error?: MetaError } {
     const now = this.now();
-    this.#calls = this.#calls.filter((at) => at > now - HOUR);
+    this.#expire(now);
     const percent = this.#percent();
     const throttled = this.#settings.throttled ?? percent >= 100;
     if (!throttled) this.#calls.push(now);
@@ -59,6 +59,13 @@ export class RateLimiter {
     };
     if (!throttled) return { headers };
     return { headers, error: this.#settings.code === 4 ? errors.appRateLimit() : errors.accountRateLimit() };
+  }
+
+  /** Drops calls older than the rolling hour; calls are in time order, so from the front. */
+  #expire(now: number): void {
+    let first = 0;
+    while (first < this.#calls.length && this.#calls[first]! <= now - HOUR) first++;
+    if (first > 0) this.#calls.splice(0, first);
   }
 
   #percent(): number {

@@ -45,10 +45,15 @@ export class GraphProfileClient {
   readonly #gate: RateLimitGate;
   readonly #staticRedact: Redact;
   readonly #breaker: CircuitBreaker | undefined;
+  readonly #urlPrefix: string;
+  readonly #queryPrefix: string;
+  #encodedToken: { token: string; encoded: string } | undefined;
 
   constructor(options: GraphProfileClientOptions) {
     this.#options = resolveClientOptions(options);
     this.#gate = new RateLimitGate(this.#options.now, this.#options.rateLimitBackoff);
+    this.#urlPrefix = `${this.#options.graphUrl}/${this.#options.apiVersion}/`;
+    this.#queryPrefix = `?fields=${encodeURIComponent(this.#options.fieldsParam)}&access_token=`;
     const { circuitBreaker } = this.#options;
     this.#breaker = circuitBreaker ? new CircuitBreaker(this.#options.now, circuitBreaker.threshold, circuitBreaker.cooldown) : undefined;
     const { accessToken, appSecret } = this.#options;
@@ -104,13 +109,14 @@ export class GraphProfileClient {
 
     const { timeout, retries } = this.#options;
     const deadline = deadlineController(timeout, signal);
-    const startedAt = this.#options.now();
+    // Deadlines run on the monotonic clock; the injectable `now` is wall time for proofs and throttles.
+    const startedAt = performance.now();
     try {
       for (let attempt = 0; ; attempt++) {
         const result = await this.#attempt(igsid, businessId, token, redact, deadline);
         if (!(result instanceof InstagramProfileError)) return result;
         const wait = this.#retryDelay(attempt);
-        const remaining = timeout - (this.#options.now() - startedAt);
+        const remaining = timeout - (performance.now() - startedAt);
         if (!result.isTransient || attempt >= retries || wait >= remaining) throw result;
         log('retrying %s in %d ms after %s (attempt %d of %d)', igsid, wait, result.code, attempt + 2, retries + 1);
         try {
@@ -129,14 +135,15 @@ export class GraphProfileClient {
   }
 
   #url(igsid: string, token: string): string {
-    const { graphUrl, apiVersion, fieldsParam, appSecret, now } = this.#options;
-    const query = new URLSearchParams({ fields: fieldsParam, access_token: token });
+    const { appSecret, now } = this.#options;
+    // The prefix and the encoded token are the same call after call: build them once.
+    if (this.#encodedToken?.token !== token) this.#encodedToken = { token, encoded: encodeURIComponent(token) };
+    let url = `${this.#urlPrefix}${igsid}${this.#queryPrefix}${this.#encodedToken.encoded}`;
     if (appSecret !== undefined) {
       const time = Math.floor(now() / 1000);
-      query.set('appsecret_proof', appSecretProof(token, appSecret, time));
-      query.set('appsecret_time', String(time));
+      url += `&appsecret_proof=${appSecretProof(token, appSecret, time)}&appsecret_time=${time}`;
     }
-    return `${graphUrl}/${apiVersion}/${igsid}?${query}`;
+    return url;
   }
 
   /** One HTTP request. Returns the profile, or the error (never throws). */

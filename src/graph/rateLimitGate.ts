@@ -15,6 +15,9 @@ export interface UsageSnapshot {
   /** The highest usage percentage seen in the last reply (throttling may start at 100). */
   peak: number;
   at: number;
+  /** The raw headers, to skip parsing when the next reply repeats them. */
+  appHeader?: string | string[] | undefined;
+  businessHeader?: string | string[] | undefined;
 }
 
 interface Block {
@@ -42,13 +45,18 @@ export class RateLimitGate {
     return this.#check(APP_KEY) ?? (businessId === undefined ? undefined : this.#check(businessId));
   }
 
-  /** Records the usage headers of any reply. */
+  /** Records the usage headers of any reply (parsed only when they changed: they move slowly). */
   recordUsage(businessId: string | undefined, headers: Record<string, string | string[] | undefined>): UsageSnapshot | undefined {
-    const app = parseAppUsage(headers['x-app-usage']);
-    const business = parseBusinessUseCaseUsage(headers['x-business-use-case-usage']);
-    if (!app && business.length === 0) return undefined;
-    const snapshot = { app, business, peak: peakUsage(app, business), at: this.now() };
-    this.#usage.set(businessId ?? APP_KEY, snapshot);
+    const appHeader = headers['x-app-usage'];
+    const businessHeader = headers['x-business-use-case-usage'];
+    if (appHeader === undefined && businessHeader === undefined) return undefined;
+    const key = businessId ?? APP_KEY;
+    const last = this.#usage.get(key);
+    if (last && last.appHeader === appHeader && last.businessHeader === businessHeader) return last;
+    const app = parseAppUsage(appHeader);
+    const business = parseBusinessUseCaseUsage(businessHeader);
+    const snapshot = { app, business, peak: peakUsage(app, business), at: this.now(), appHeader, businessHeader };
+    this.#usage.set(key, snapshot);
     if (snapshot.peak >= 80) log('usage at %d%% for business %s', snapshot.peak, businessId ?? '(none)');
     return snapshot;
   }
