@@ -2,7 +2,7 @@ import axios from 'axios';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
-import { GraphProfileClient } from '../src/index.js';
+import { GraphProfileClient } from 'botbuilder-instagram-profile';
 import { cpuMicros, interleave, type Figure, type Mode } from './lib.js';
 
 const FIELDS = 'name,username,profile_pic,follower_count,is_verified_user,is_user_follow_business,is_business_follow_user';

@@ -1,6 +1,6 @@
 // Runs an emulator in its own process, so that a benchmark's client measures only its own CPU.
 // Prints one JSON line with its URL and token, then serves until killed.
-import { startEmulator } from '../src/emulator/index.js';
+import { startEmulator } from 'botbuilder-instagram-profile/emulator';
 import { realisticProfile } from './lib.js';
 
 const count = Number(process.argv[2] ?? 10_000);

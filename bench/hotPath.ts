@@ -1,6 +1,6 @@
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { LRUCache } from 'lru-cache';
-import { getInstagramProfile, InstagramProfileMiddleware, type InstagramProfile } from '../src/index.js';
+import { getInstagramProfile, InstagramProfileMiddleware, type InstagramProfile } from 'botbuilder-instagram-profile';
 import { figure, interleave, nsPerOp, realisticProfile, type Figure, type Mode } from './lib.js';
 
 const BUSINESS = '17841400000000001';

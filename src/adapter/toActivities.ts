@@ -37,7 +37,10 @@ function messagingTurn(raw: unknown, entry: EntryRef, standby: boolean, serviceU
   const businessId = stringOr((echo ? item.sender : item.recipient)?.id) ?? entry.id;
   if (customerId === undefined) return undefined;
 
-  const channelData: Record<string, unknown> = { ...item, object: CHANNEL_ID, entry: { id: entry.id, time: entry.time } };
+  // The parsed delivery is ours alone: annotate the item in place rather than copy it.
+  const channelData = item as Record<string, unknown>;
+  channelData.object = CHANNEL_ID;
+  channelData.entry = { id: entry.id, time: entry.time };
   if (standby) channelData.standby = true;
   const base: Partial<Activity> = {
     channelId: CHANNEL_ID,
@@ -49,7 +52,7 @@ function messagingTurn(raw: unknown, entry: EntryRef, standby: boolean, serviceU
     channelData,
   };
   const { activity, dedupeKey } = describeMessagingItem(item, echo, customerId);
-  return { activity: { ...base, ...activity }, dedupeKey, queueKey: `${businessId}/${customerId}` };
+  return { activity: Object.assign(base, activity), dedupeKey, queueKey: `${businessId}/${customerId}` };
 }
 
 type Described = { activity: Partial<Activity>; dedupeKey: string | undefined };

@@ -7,14 +7,15 @@ export class TurnQueue {
   readonly #running = new Set<Promise<void>>();
 
   enqueue(key: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const run = previous.then(task).catch(() => undefined);
-    this.#tails.set(key, run);
-    this.#running.add(run);
-    void run.then(() => {
+    const previous = this.#tails.get(key);
+    const settle = () => {
       this.#running.delete(run);
       if (this.#tails.get(key) === run) this.#tails.delete(key);
-    });
+    };
+    // Nothing queued for this key: start now rather than a tick later (most turns).
+    const run: Promise<void> = (previous ? previous.then(task) : startNow(task)).then(settle, settle);
+    this.#tails.set(key, run);
+    this.#running.add(run);
     return run;
   }
 
@@ -25,5 +26,13 @@ export class TurnQueue {
 
   get pending(): number {
     return this.#running.size;
+  }
+}
+
+function startNow(task: () => Promise<void>): Promise<void> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
