@@ -40,13 +40,16 @@ export class InstagramProfileMiddleware {
     return next();
   }
 
-  /** The sender's profile lookup for this turn (memoised), saying why when there is no profile. Never rejects. */
-  load(context: TurnContextLike | { context: TurnContextLike }): Promise<ProfileLookup> {
-    return this.#handleFor(context).load();
+  /**
+   * The sender's profile lookup for this turn (memoised), saying why when there is no
+   * profile. Takes a TurnContext or a Botkit message. Never rejects.
+   */
+  load(contextOrMessage: TurnContextLike | object): Promise<ProfileLookup> {
+    return this.#handleFor(contextOrMessage).load();
   }
 
   /** Re-reads this sender's profile from the Graph API, bypassing the cache. Never rejects. */
-  refresh(context: TurnContextLike | { context: TurnContextLike }): Promise<ProfileLookup> {
+  refresh(context: TurnContextLike | object): Promise<ProfileLookup> {
     return this.#handleFor(context).refresh();
   }
 

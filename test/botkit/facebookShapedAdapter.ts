@@ -11,7 +11,7 @@ export class FacebookShapedAdapter extends BotAdapter {
   readonly sent: Partial<Activity>[] = [];
 
   async deliver(item: Record<string, unknown>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const message = structuredClone(item) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const message = structuredClone(item) as Record<string, any>;
     const activity: Partial<Activity> = {
       channelId: 'facebook',
       timestamp: new Date(),
