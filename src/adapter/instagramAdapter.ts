@@ -158,8 +158,22 @@ export class InstagramAdapter extends BotAdapter {
         log('dropped a repeated delivery: %s', dedupeKey);
         continue;
       }
-      void this.#queue.enqueue(queueKey, () => this.#runTurn(activity, logic));
+      void this.#queue.enqueue(queueKey, () => this.#boundedTurn(activity, logic));
     }
+  }
+
+  /** The turn, or its time limit: a turn that never settles must not hold its customer's queue forever. */
+  #boundedTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
+    const { turnTimeoutMs } = this.#options;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log('turn %s still running after %d ms: letting the next turns of this customer go ahead', activity.id ?? '-', turnTimeoutMs);
+        resolve();
+      }, turnTimeoutMs);
+      timer.unref?.();
+    });
+    return Promise.race([this.#runTurn(activity, logic), limit]).finally(() => clearTimeout(timer));
   }
 
   async #runTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {

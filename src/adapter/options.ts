@@ -30,6 +30,12 @@ export interface InstagramAdapterOptions {
   bodyTimeoutMs?: number;
   /** Deadline of one Send API call, in ms. Default 10 000. */
   sendTimeoutMs?: number;
+  /**
+   * How long one turn may hold back the next turns of the same customer, in ms. A turn that
+   * never settles (e.g. Botkit's `bot.reply` after a failed send) then stops blocking the
+   * queue; it is not cancelled. Default 120 000.
+   */
+  turnTimeoutMs?: number;
   /** Drop repeated deliveries (same `mid`) within a bounded window, or `false` to run every delivery. Default `{ max: 10_000, ttlMs: 36 h }`. */
   dedupe?: DedupeOptions | false;
   /** Clock in ms since the epoch (for `appsecret_time`). Default `Date.now`. */
@@ -46,6 +52,7 @@ export interface ResolvedAdapterOptions {
   maxBodyBytes: number;
   bodyTimeoutMs: number;
   sendTimeoutMs: number;
+  turnTimeoutMs: number;
   dedupe: Required<DedupeOptions> | false;
   now: () => number;
 }
@@ -66,6 +73,7 @@ export function resolveAdapterOptions(options: InstagramAdapterOptions): Resolve
     maxBodyBytes: optionalInteger('maxBodyBytes', options.maxBodyBytes, MIB, 1_024, 64 * MIB),
     bodyTimeoutMs: optionalInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 1, 600_000),
     sendTimeoutMs: optionalInteger('sendTimeoutMs', options.sendTimeoutMs, 10_000, 1, 600_000),
+    turnTimeoutMs: optionalInteger('turnTimeoutMs', options.turnTimeoutMs, 120_000, 1, 3_600_000),
     dedupe: resolveDedupe(options.dedupe),
     now: resolveNow(options.now),
   };

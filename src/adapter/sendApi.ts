@@ -67,8 +67,12 @@ export class SendApiClient {
     const json = text === undefined ? undefined : parseJson(text);
     if (status >= 200 && status < 300) {
       if (json === null || typeof json !== 'object') throw new GraphRequestError('Unexpected Send API reply: not a JSON object', 'GRAPH_BAD_RESPONSE', { status });
-      const reply = json as { recipient_id?: unknown; message_id?: unknown };
-      return { recipientId: stringOr(reply.recipient_id), messageId: stringOr(reply.message_id) };
+      const reply = json as { recipient_id?: unknown; message_id?: unknown; error?: unknown };
+      // Meta always names the recipient; an error body or a missing recipient under 200 is not a send.
+      if (reply.error !== undefined || typeof reply.recipient_id !== 'string') {
+        throw new GraphRequestError('Unexpected Send API reply: no recipient_id in a successful reply', 'GRAPH_BAD_RESPONSE', { status });
+      }
+      return { recipientId: reply.recipient_id, messageId: stringOr(reply.message_id) };
     }
     const envelope = readErrorEnvelope(json);
     if (!envelope) throw new GraphRequestError(`Unexpected Send API reply: HTTP ${status} without a Graph error body`, 'GRAPH_BAD_RESPONSE', { status });

@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   persistentMenu?: MenuItem[];
   /** Graph API version the emulator reports as current (fields are gated by each request's version). */
   apiVersion?: string;
+  /** Treat any unknown digits-only IGSID as a generated persona that has messaged (for load tests). Default false. */
+  autoPersonas?: boolean;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Clock in ms since the epoch. Default `Date.now`. */
@@ -88,6 +90,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     persistentMenu: [...(options.persistentMenu ?? DEFAULT_PERSISTENT_MENU)],
     apiVersion: options.apiVersion ?? LATEST_API_VERSION,
     maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+    autoPersonas: options.autoPersonas ?? false,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     dispatcher: options.dispatcher,

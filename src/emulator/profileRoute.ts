@@ -44,7 +44,7 @@ export function answerProfile(world: World, flavor: Flavor, version: string, id:
     if (field === 'id') continue;
     if (!isProfileField(field) || !isFieldAvailable(field, version)) return errors.nonexistingField(field.slice(0, 64));
   }
-  const persona = isIgsid(id) ? world.personas.get(id) : undefined;
+  const persona = isIgsid(id) ? world.find(id) : undefined;
   if (!persona || persona.blocksBusiness) return flavor === 'instagram' && isIgsid(id) ? errors.noMatchingUser() : errors.unsupportedGet(id.slice(0, 64));
   if (!persona.consented) return errors.consentRequired(flavor === 'instagram' ? 500 : 400);
   const body: Record<string, unknown> = {};

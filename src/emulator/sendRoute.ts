@@ -52,7 +52,7 @@ export function answerSend(world: World, body: unknown): GraphAnswer {
   if (!isObject(body)) return errors.badRequest('The request body must be a JSON object');
   const recipient = isObject(body.recipient) ? body.recipient.id : undefined;
   if (typeof recipient !== 'string') return errors.badRequest('param recipient[id] must be a valid ID string');
-  const persona = world.personas.get(recipient);
+  const persona = world.find(recipient);
   if (!persona || persona.blocksBusiness) return errors.noMatchingRecipient();
   const hasMessage = body.message !== undefined;
   const hasAction = body.sender_action !== undefined;

@@ -58,6 +58,17 @@ export class World {
     return state;
   }
 
+  /** The persona with this IGSID; with `autoPersonas`, an unknown IGSID becomes one that has messaged (load tests). */
+  find(igsid: string): PersonaState | undefined {
+    const known = this.personas.get(igsid);
+    if (known || !this.options.autoPersonas) return known;
+    const n = Number(igsid.slice(-6));
+    return this.addPersona({
+      key: `auto-${igsid}`, igsid, name: `Person ${n}`, username: `person.${n}`, followerCount: n % 5_000, isVerifiedUser: false,
+      followsBusiness: n % 2 === 0, followedByBusiness: n % 3 === 0, hasPicture: true, blocksBusiness: false, hasMessaged: true, description: 'generated',
+    });
+  }
+
   sentTo(igsid: string | undefined, includeActions = false): SentMessage[] {
     return this.sent.filter((m) => (igsid === undefined || m.igsid === igsid) && (includeActions || m.senderAction === undefined));
   }

@@ -1,0 +1,150 @@
+// npm run soak [-- --turns=1000000]: distinct senders through adapter + middleware + emulator with
+// 5 % injected faults; reports turns/s, heap and RSS over time, event-loop delay p99, and every
+// unhandled rejection or warning. `runSoak` is also what the short soak test in `npm test` runs.
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Agent, request } from 'undici';
+import { InstagramProfileMiddleware } from 'botbuilder-instagram-profile';
+import { InstagramAdapter } from 'botbuilder-instagram-profile/adapter';
+
+export interface SoakReport {
+  turns: number;
+  seconds: number;
+  turnsPerSecond: number;
+  /** [turns done, heap MiB, RSS MiB], sampled after a GC when --expose-gc is on. */
+  samples: Array<[number, number, number]>;
+  eventLoopDelayP99Ms: number;
+  unhandledRejections: number;
+  warnings: string[];
+  lookups: Record<string, number>;
+  sendFailures: number;
+}
+
+const BUSINESS = '17841400000000001';
+// The emulator process's default app secret: it checks the proofs we send.
+const SECRET = 'emulator-app-secret';
+
+async function startEmulatorProcess() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/emulatorProcess.ts', 'auto'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the emulator process exited (${code})`)));
+  });
+  const info = JSON.parse(line) as { url: string; accessToken: string };
+  return { ...info, stop: () => child.kill('SIGTERM') };
+}
+
+function signedDelivery(igsid: string, serial: number) {
+  const raw = JSON.stringify({
+    object: 'instagram',
+    entry: [{ time: Date.now(), id: BUSINESS, messaging: [{ sender: { id: igsid }, recipient: { id: BUSINESS }, timestamp: Date.now(), message: { mid: `soak-${serial}`, text: 'hi' } }] }],
+  });
+  return { rawBody: Buffer.from(raw), signature: `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` };
+}
+
+/** V8's gc(), also without --expose-gc, so heap samples measure live memory, not garbage. */
+function collector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+export async function runSoak({ turns = 1_000_000, concurrency = 64, faultRate = 0.05, samples = 20 } = {}): Promise<SoakReport> {
+  const gc = collector();
+  const emulator = await startEmulatorProcess();
+  const dispatcher = new Agent({ connections: 128 });
+  let unhandledRejections = 0;
+  const warnings: string[] = [];
+  const onRejection = () => void unhandledRejections++;
+  const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+  process.on('unhandledRejection', onRejection);
+  process.on('warning', onWarning);
+  try {
+    // 5 % of Graph calls (profile and Send API) fail in turn: transient, reset, bad body, slow.
+    for (const kind of ['transient', 'reset', 'truncated', 'latency'] as const) {
+      const response = await request(`${emulator.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ kind, route: '*', rate: faultRate / 4, latencyMs: 400 }), dispatcher });
+      await response.body.dump();
+    }
+    const options = { accessToken: emulator.accessToken, appSecret: SECRET, graphUrl: emulator.url, dispatcher };
+    const adapter = new InstagramAdapter({ ...options, verifyToken: 'v', sendTimeoutMs: 2_000 });
+    const middleware = new InstagramProfileMiddleware({ ...options, cache: { max: 10_000 } });
+    adapter.use(middleware);
+    const lookups: Record<string, number> = {};
+    let sendFailures = 0;
+    const logic = async (context: Parameters<Parameters<InstagramAdapter['process']>[2]>[0]) => {
+      const lookup = await middleware.load(context);
+      const outcome = lookup.status === "ok" ? "ok" : `${lookup.status}:${lookup.error?.code ?? "-"}`;
+      lookups[outcome] = (lookups[outcome] ?? 0) + 1;
+      try {
+        await context.sendActivity(lookup.status === 'ok' ? `Hi ${lookup.profile.name}!` : 'Hi there!');
+      } catch {
+        sendFailures++;
+      }
+    };
+    const res = () => ({ statusCode: 0, headersSent: false, setHeader: () => undefined, end: () => undefined });
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const series: SoakReport['samples'] = [];
+    const every = Math.max(1, Math.floor(turns / samples));
+    const started = performance.now();
+    let done = 0;
+    const worker = async () => {
+      while (done < turns) {
+        const serial = done++;
+        const { rawBody, signature } = signedDelivery(String(7_000_000_000_000_000 + serial), serial);
+        // Each worker waits for its turn to finish: `concurrency` turns in flight, like a server under steady load.
+        await new Promise<void>((resolve) => {
+          const turn = async (context: Parameters<typeof logic>[0]) => {
+            try {
+              await logic(context);
+            } finally {
+              resolve();
+            }
+          };
+          adapter.process({ method: 'POST', url: '/', headers: { 'x-hub-signature-256': signature }, rawBody }, res(), turn).catch(() => resolve());
+        });
+        if ((serial + 1) % every === 0) {
+          gc();
+          const { heapUsed, rss } = process.memoryUsage();
+          series.push([serial + 1, heapUsed / 1_048_576, rss / 1_048_576]);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await adapter.drain();
+    const seconds = (performance.now() - started) / 1000;
+    delay.disable();
+    return {
+      turns,
+      seconds,
+      turnsPerSecond: turns / seconds,
+      samples: series,
+      eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+      unhandledRejections,
+      warnings,
+      lookups,
+      sendFailures,
+    };
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    process.off('warning', onWarning);
+    await dispatcher.close();
+    emulator.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const turns = Number(process.argv.find((a) => a.startsWith('--turns='))?.slice(8) ?? 1_000_000);
+  runSoak({ turns }).then((report) => {
+    console.log(`${report.turns.toLocaleString('en')} turns from as many senders in ${report.seconds.toFixed(0)} s: ${report.turnsPerSecond.toFixed(0)} turns/s`);
+    console.log('turns        heap MiB   RSS MiB');
+    for (const [n, heap, rss] of report.samples) console.log(`${String(n).padStart(9)}  ${heap.toFixed(1).padStart(9)} ${rss.toFixed(1).padStart(9)}`);
+    console.log(`event-loop delay p99: ${report.eventLoopDelayP99Ms.toFixed(1)} ms; unhandled rejections: ${report.unhandledRejections}; warnings: ${report.warnings.length}`);
+    console.log(`lookups: ${JSON.stringify(report.lookups)}; failed sends: ${report.sendFailures}`);
+  });
+}
