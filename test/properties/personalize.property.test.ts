@@ -46,6 +46,7 @@ describe('personalisation (property)', function () {
       fc.property(fc.string({ unit: 'binary' }), (name) => {
         const person: InstagramProfile = { id: '1', name, profilePic: null };
         for (const out of [displayName(person), firstName(person), personalize('{name}', person)]) {
+          // eslint-disable-next-line no-control-regex -- looking for control characters is the point
           expect(out).not.to.match(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
         }
         return true;
