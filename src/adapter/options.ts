@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { resolveAccessToken, resolveDispatcher, resolveGraphUrl } from '../graph/options.js';
-import { describe, optionalInteger } from '../internal/validate.js';
+import { describe, objectOrFalse, optionalInteger } from '../internal/validate.js';
 import { LATEST_API_VERSION, parseApiVersion } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
 
@@ -91,11 +91,8 @@ function resolveApiVersion(value: unknown): string {
 }
 
 function resolveDedupe(value: unknown): Required<DedupeOptions> | false {
-  if (value === false) return false;
-  if (value !== undefined && (value === null || typeof value !== 'object')) {
-    throw new TypeError(`Option "dedupe" must be an object or false, got ${describe(value)}`);
-  }
-  const dedupe = (value ?? {}) as DedupeOptions;
+  const dedupe = objectOrFalse<DedupeOptions>('dedupe', value);
+  if (!dedupe) return false;
   return {
     max: optionalInteger('dedupe.max', dedupe.max, 10_000, 1, 10_000_000),
     ttlMs: optionalInteger('dedupe.ttlMs', dedupe.ttlMs, HOURS_36, 1, 30 * 24 * 3_600_000),

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { fieldIntroducedIn, fieldsForVersion, isFieldAvailable, isProfileField, LATEST_API_VERSION, parseApiVersion, type ProfileField } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
-import { describe, optionalInteger, optionalString } from '../internal/validate.js';
+import { describe, objectOrFalse, optionalInteger, optionalString } from '../internal/validate.js';
 import type { CircuitBreakerOptions } from './circuitBreaker.js';
 
 export interface GraphProfileClientOptions {
@@ -133,11 +133,8 @@ function resolveFunction<T extends (...args: never[]) => unknown>(name: string, 
 }
 
 function resolveCircuitBreaker(value: unknown): Required<CircuitBreakerOptions> | false {
-  if (value === false) return false;
-  if (value !== undefined && (value === null || typeof value !== 'object')) {
-    throw new TypeError(`Option "circuitBreaker" must be an object or false, got ${describe(value)}`);
-  }
-  const options = (value ?? {}) as CircuitBreakerOptions;
+  const options = objectOrFalse<CircuitBreakerOptions>('circuitBreaker', value);
+  if (!options) return false;
   return {
     threshold: optionalInteger('circuitBreaker.threshold', options.threshold, 5, 1, 1_000),
     cooldown: optionalInteger('circuitBreaker.cooldown', options.cooldown, 30_000, 1, 3_600_000),

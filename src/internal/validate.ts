@@ -19,6 +19,15 @@ export function optionalString(name: string, value: unknown): string | undefined
   return value;
 }
 
+/** An options group that may be turned off with `false`: its object (or `{}`), or false. */
+export function objectOrFalse<T extends object>(name: string, value: unknown): T | false {
+  if (value === false) return false;
+  if (value !== undefined && (value === null || typeof value !== 'object')) {
+    throw new TypeError(`Option "${name}" must be an object or false, got ${describe(value)}`);
+  }
+  return (value ?? {}) as T;
+}
+
 /** Describes a value for an error message without ever printing it (it may be a secret). */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
