@@ -153,7 +153,13 @@ export class InstagramAdapter extends BotAdapter {
   }
 
   #schedule(turns: InboundTurn[], logic: BotLogic): void {
+    const { dedupe, now } = this.#options;
     for (const { activity, dedupeKey, queueKey } of turns) {
+      // Older than the de-duplication window: it may have run and been forgotten since, so it must not run.
+      if (dedupe && activity.timestamp instanceof Date && now() - activity.timestamp.getTime() > dedupe.ttlMs) {
+        log('dropped a delivery older than the de-duplication window: %s', dedupeKey ?? activity.id ?? '-');
+        continue;
+      }
       if (!this.#dedupe.firstTime(dedupeKey)) {
         log('dropped a repeated delivery: %s', dedupeKey);
         continue;

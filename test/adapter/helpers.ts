@@ -14,7 +14,7 @@ let mids = 0;
 export const nextMid = () => `aWdfZAG1faXRlbTox${++mids}`;
 
 /** A messaging item as Meta sends it. */
-export function messaging(sender: string, extra: Record<string, unknown>, recipient = BUSINESS, timestamp = 1_752_834_910_447) {
+export function messaging(sender: string, extra: Record<string, unknown>, recipient = BUSINESS, timestamp = Date.now()) {
   return { sender: { id: sender }, recipient: { id: recipient }, timestamp, ...extra };
 }
 
@@ -23,7 +23,7 @@ export function textItem(sender: string, text: string, mid = nextMid()) {
 }
 
 export function delivery(items: unknown[], extra: Record<string, unknown> = {}) {
-  return { object: 'instagram', entry: [{ id: BUSINESS, time: 1_752_834_911_539, messaging: items, ...extra }] };
+  return { object: 'instagram', entry: [{ id: BUSINESS, time: Date.now(), messaging: items, ...extra }] };
 }
 
 /** Starts a Node http server on a free loopback port. */

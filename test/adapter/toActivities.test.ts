@@ -13,7 +13,7 @@ function one(item: Record<string, unknown>, key: 'messaging' | 'standby' = 'mess
 
 describe('activitiesFromEntries (webhook → Activity)', () => {
   it('should map a text message with the customer as from, the business as recipient and the IGSID as conversation', () => {
-    const item = messaging(CUSTOMER, { message: { mid: 'aWdfMID1', text: 'hello' } });
+    const item = messaging(CUSTOMER, { message: { mid: 'aWdfMID1', text: 'hello' } }, BUSINESS, 1_752_834_910_447);
     const { activity, queueKey } = one(item);
     expect(activity).to.deep.include({
       type: 'message',
