@@ -121,8 +121,9 @@ export class GraphProfileClient {
         log('retrying %s in %d ms after %s (attempt %d of %d)', igsid, wait, result.code, attempt + 2, retries + 1);
         try {
           await delay(wait, deadline.signal);
-        } catch {
-          throw deadline.timedOut ? this.#timeoutError() : result;
+        } catch (error) {
+          // Only the deadline or the caller's signal ends the wait: say which, not the last failure.
+          throw this.#requestFailure(error, redact, deadline);
         }
       }
     } finally {
