@@ -71,17 +71,19 @@ export function graphErrorFrom(
 ): GraphApiError {
   const code = error.code;
   const subcode = error.error_subcode;
+  // Every text Graph sends back may echo what it was sent.
+  const clean = (text: string | undefined) => (text === undefined || !options.redact ? text : options.redact(text));
   const fields: GraphApiErrorFields = {
     status,
     graphCode: code,
     subcode,
-    type: error.type,
-    fbtraceId: error.fbtrace_id,
+    type: clean(error.type),
+    fbtraceId: clean(error.fbtrace_id),
     isTransient: isTransientGraphError(status, error),
-    userMessage: error.error_user_msg,
+    userMessage: clean(error.error_user_msg),
   };
   const raw = error.message ?? 'Graph API error';
-  const detail = options.redact ? options.redact(raw) : raw;
+  const detail = clean(raw) ?? raw;
   const message = `Graph API error ${code ?? 'without code'}${subcode !== undefined ? `/${subcode}` : ''} (HTTP ${status}): ${detail}`;
 
   if (code === CONSENT_REQUIRED_CODE) return new ConsentRequiredError(message, fields);
