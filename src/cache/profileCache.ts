@@ -48,6 +48,8 @@ export class ProfileCache {
   readonly #negativeTtl: number;
   readonly #pictureMargin: number;
   readonly #now: () => number;
+  /** Keys with a load in flight: lru-cache's `keys()` leaves them out, and `forget` must reach them. */
+  readonly #loading = new Map<string, number>();
 
   constructor(options: ProfileCacheOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('ProfileCache options must be an object');
@@ -66,7 +68,7 @@ export class ProfileCache {
       ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
       // A failed background refresh keeps the stale entry; forgetting one aborts its load.
       noDeleteOnFetchRejection: this.#swr > 0,
-      fetchMethod: (_key, _stale, { signal, options, context }) => this.#load(context, signal, options),
+      fetchMethod: (key, _stale, { signal, options, context }) => this.#load(key, context, signal, options),
     });
   }
 
@@ -134,7 +136,7 @@ export class ProfileCache {
     if (businessId !== undefined) return this.#lru.delete(cacheKey(businessId, igsid)) ? 1 : 0;
     const suffix = `:${igsid}`;
     let removed = 0;
-    for (const key of [...this.#lru.keys()]) if (key.endsWith(suffix) && this.#lru.delete(key)) removed++;
+    for (const key of new Set([...this.#lru.keys(), ...this.#loading.keys()])) if (key.endsWith(suffix) && this.#lru.delete(key)) removed++;
     return removed;
   }
 
@@ -142,7 +144,8 @@ export class ProfileCache {
     this.#lru.clear();
   }
 
-  async #load(context: FetchContext, signal: AbortSignal, options: { ttl?: number }): Promise<Entry> {
+  async #load(key: string, context: FetchContext, signal: AbortSignal, options: { ttl?: number }): Promise<Entry> {
+    this.#loading.set(key, (this.#loading.get(key) ?? 0) + 1);
     try {
       const profile = await context.load(signal);
       const ttl = this.#profileTtl(profile);
@@ -159,6 +162,10 @@ export class ProfileCache {
         return { kind: 'not-found', hit: { status: 'not-found', error } };
       }
       throw error;
+    } finally {
+      const left = (this.#loading.get(key) ?? 1) - 1;
+      if (left > 0) this.#loading.set(key, left);
+      else this.#loading.delete(key);
     }
   }
 
