@@ -28,7 +28,11 @@ export interface Deadline {
 export function deadlineController(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
   let timedOut = false;
-  const onParentAbort = () => controller.abort(parent?.reason);
+  const onParentAbort = () => {
+    // Once the parent aborted, the deadline can no longer be what ended the call.
+    clearTimeout(timer);
+    controller.abort(parent?.reason);
+  };
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new Error(`timed out after ${ms} ms`));
