@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { deadlineController, delay } from '../../src/internal/abort.js';
+
+describe('internal/abort', () => {
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+
+  afterEach(() => {
+    clock.restore();
+  });
+
+  /** Whether a promise has settled, without waiting for it. */
+  async function state(promise: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
+    let result: 'pending' | 'resolved' | 'rejected' = 'pending';
+    promise.then(() => (result = 'resolved'), () => (result = 'rejected'));
+    await clock.tickAsync(0);
+    return result;
+  }
+
+  describe('delay', () => {
+    it('should resolve after the given time, not before', async () => {
+      const done = delay(100);
+      await clock.tickAsync(99);
+      expect(await state(done)).to.equal('pending');
+      await clock.tickAsync(1);
+      expect(await state(done)).to.equal('resolved');
+    });
+
+    it('should reject with the reason as soon as the signal aborts, and clear its timer', async () => {
+      const controller = new AbortController();
+      const done = delay(100, controller.signal);
+      await clock.tickAsync(10);
+      const reason = new Error('stop');
+      controller.abort(reason);
+      try {
+        await done;
+        expect.fail('should have rejected');
+      } catch (error) {
+        expect(error).to.equal(reason);
+      }
+      expect(clock.countTimers()).to.equal(0);
+    });
+
+    it('should reject at once for a signal already aborted', async () => {
+      const reason = new Error('already');
+      expect(await state(delay(100, AbortSignal.abort(reason)))).to.equal('rejected');
+      expect(clock.countTimers()).to.equal(0);
+    });
+
+    it('should stop listening to the signal once it resolved', async () => {
+      const controller = new AbortController();
+      const remove = sinon.spy(controller.signal, 'removeEventListener');
+      const done = delay(5, controller.signal);
+      await clock.tickAsync(5);
+      await done;
+      expect(remove.calledWith('abort')).to.equal(true);
+    });
+  });
+
+  describe('deadlineController', () => {
+    it('should abort when the time is up, and say it timed out', async () => {
+      const deadline = deadlineController(50);
+      await clock.tickAsync(49);
+      expect(deadline.signal.aborted).to.equal(false);
+      await clock.tickAsync(1);
+      expect(deadline.signal.aborted).to.equal(true);
+      expect(deadline.timedOut).to.equal(true);
+      expect(String(deadline.signal.reason)).to.include('50 ms');
+    });
+
+    it("should abort with the parent's reason when the parent aborts first, and not say it timed out", async () => {
+      const parent = new AbortController();
+      const deadline = deadlineController(50, parent.signal);
+      const reason = new Error('caller gave up');
+      parent.abort(reason);
+      expect(deadline.signal.aborted).to.equal(true);
+      expect(deadline.signal.reason).to.equal(reason);
+      expect(deadline.timedOut).to.equal(false);
+      await clock.tickAsync(100);
+      expect(deadline.timedOut).to.equal(false);
+      deadline.dispose();
+    });
+
+    it('should start aborted under a parent already aborted', () => {
+      const deadline = deadlineController(50, AbortSignal.abort('gone'));
+      expect([deadline.signal.aborted, deadline.signal.reason, deadline.timedOut]).to.deep.equal([true, 'gone', false]);
+      expect(clock.countTimers()).to.equal(0);
+      deadline.dispose();
+    });
+
+    it('should release the timer and the parent listener on dispose', async () => {
+      const parent = new AbortController();
+      const remove = sinon.spy(parent.signal, 'removeEventListener');
+      const deadline = deadlineController(50, parent.signal);
+      expect(clock.countTimers()).to.equal(1);
+      deadline.dispose();
+      expect(clock.countTimers()).to.equal(0);
+      expect(remove.calledWith('abort')).to.equal(true);
+      parent.abort();
+      await clock.tickAsync(100);
+      expect(deadline.signal.aborted).to.equal(false);
+    });
+  });
+});
