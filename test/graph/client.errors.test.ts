@@ -205,25 +205,23 @@ describe('GraphProfileClient errors', () => {
 
   describe('deadline and abort', () => {
     it('should time out one slow call with GRAPH_TIMEOUT', async () => {
-      graph.reply(200, adaReply, { delay: 200 });
+      graph.reply(200, adaReply, { delay: 2_000 });
       const startedAt = performance.now();
       const error = await failure(graph.client({ timeout: 30, retries: 0 }).fetchProfile(IGSID));
       expect(error).to.be.instanceOf(GraphRequestError).and.include({ code: 'GRAPH_TIMEOUT', isTransient: true, status: undefined });
       expect(error.message).to.include('30 ms');
-      expect(performance.now() - startedAt).to.be.lessThan(150);
+      expect(performance.now() - startedAt).to.be.lessThan(1_000);
     });
 
     it('should apply the timeout to the whole call, retries included', async () => {
-      // Each attempt answers a transient error after 25 ms: 10 retries would take 275 ms.
+      // Each attempt answers a transient error after 25 ms: all 11 attempts would take 275 ms.
       graph.agent.get(FB).intercept({ path: () => true }).reply(() => {
         graph.paths.push('attempt');
         return { statusCode: 503, data: JSON.stringify(graphError(1)) };
       }).delay(25).persist();
-      const startedAt = performance.now();
-      const error = await failure(graph.client({ timeout: 60, retries: 10 }).fetchProfile(IGSID));
+      const error = await failure(graph.client({ timeout: 200, retries: 10 }).fetchProfile(IGSID));
       expect(error).to.include({ code: 'GRAPH_TIMEOUT' });
-      expect(performance.now() - startedAt).to.be.lessThan(150);
-      expect(graph.paths.length).to.be.within(2, 3);
+      expect(graph.paths.length).to.be.within(2, 8); // retried, then cut short by the one deadline
     });
 
     it('should stop when the caller aborts during a call, with GRAPH_ABORTED', async () => {
