@@ -15,7 +15,8 @@ interface Signed {
 let serial = 0;
 /** A signed delivery of `size` text messages, each with a new mid (so deduplication drops nothing). */
 function delivery(size: number): Signed {
-  const time = 1_752_834_911_539;
+  // Current timestamps: the adapter runs no turn for events older than its de-duplication window.
+  const time = Date.now();
   const messaging = Array.from({ length: size }, (_, i) => ({
     sender: { id: String(6_938_000_000_000_000 + (i % 50)) },
     recipient: { id: BUSINESS },
