@@ -27,7 +27,9 @@ function delivery(size: number): Signed {
   return { raw, sha256: `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`, sha1: `sha1=${createHmac('sha1', SECRET).update(raw).digest('hex')}` };
 }
 
-const noop = async () => undefined;
+let turnsRun = 0;
+/** The bot: does nothing but count, so a bench that silently drops events cannot look fast. */
+const noop = async () => void turnsRun++;
 
 /** A response with the Node http API (ours) and the Express one (Botkit's adapter). */
 function response() {
@@ -70,8 +72,12 @@ export async function webhook(mode: Mode): Promise<Figure[]> {
       });
       return (count * size) / (micros / 1e6);
     };
+    turnsRun = 0;
     await oursRun();
+    if (turnsRun !== count * size) throw new Error(`InstagramAdapter ran ${turnsRun} of ${count * size} turns`);
+    turnsRun = 0;
     await theirsRun();
+    if (turnsRun !== count * size) throw new Error(`the Facebook adapter ran ${turnsRun} of ${count * size} turns`);
     const rate = await interleave(rounds, { ours: oursRun, theirs: theirsRun });
     figures.push({
       id: `webhook-batch-${size}`,

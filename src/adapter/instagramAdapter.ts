@@ -171,15 +171,18 @@ export class InstagramAdapter extends BotAdapter {
   /** The turn, or its time limit: a turn that never settles must not hold its customer's queue forever. */
   #boundedTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
     const { turnTimeoutMs } = this.#options;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const limit = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
         log('turn %s still running after %d ms: letting the next turns of this customer go ahead', activity.id ?? '-', turnTimeoutMs);
         resolve();
       }, turnTimeoutMs);
       timer.unref?.();
+      // #runTurn never rejects: it hands turn errors to onTurnError or the log.
+      void this.#runTurn(activity, logic).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
-    return Promise.race([this.#runTurn(activity, logic), limit]).finally(() => clearTimeout(timer));
   }
 
   async #runTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
