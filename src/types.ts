@@ -28,5 +28,9 @@ export type ProfileLookup =
   | { status: 'ok'; profile: InstagramProfile; source: ProfileSource }
   | { status: ProfileLookupFailure; error?: InstagramProfileError };
 
-/** An access token, or a function that returns the token for a business account. */
-export type AccessTokenProvider = string | ((businessId: string | undefined) => string | Promise<string>);
+/**
+ * An access token, or a function that returns the token for a business account. The
+ * function runs under the call's deadline: `signal` aborts when the lookup or send is
+ * given up, so a token fetched over the network can stop too.
+ */
+export type AccessTokenProvider = string | ((businessId: string | undefined, options: { signal: AbortSignal }) => string | Promise<string>);

@@ -5,11 +5,11 @@ import type { AccessTokenProvider } from '../types.js';
  * The token for a business: the configured string, or what the provider function returns.
  * A failing or empty provider becomes an `AccessTokenError` (the provider's error as `cause`).
  */
-export async function tokenFor(provider: AccessTokenProvider, businessId: string | undefined): Promise<string> {
+export async function tokenFor(provider: AccessTokenProvider, businessId: string | undefined, signal: AbortSignal = new AbortController().signal): Promise<string> {
   if (typeof provider === 'string') return provider;
   let token: unknown;
   try {
-    token = await provider(businessId);
+    token = await provider(businessId, { signal });
   } catch (error) {
     throw new AccessTokenError('The accessToken function failed', noGraphFields(), { cause: error });
   }
