@@ -18,6 +18,7 @@ export type InstagramProfileErrorCode =
   | 'GRAPH_BAD_RESPONSE'
   | 'GRAPH_ABORTED'
   | 'CIRCUIT_OPEN'
+  | 'LOOKUP_FAILED'
   | 'SEND_UNSUPPORTED';
 
 export class InstagramProfileError extends Error {
