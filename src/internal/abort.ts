@@ -50,3 +50,30 @@ export function deadlineController(ms: number, parent?: AbortSignal): Deadline {
     },
   };
 }
+
+/**
+ * `promise`, or a rejection with the signal's reason as soon as `signal` aborts, whichever
+ * comes first. For work we cannot cancel (a user's token function): the caller stops
+ * waiting; a late rejection of the abandoned promise is swallowed, not reported as unhandled.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    // The handlers below stay attached, so a late rejection is never unhandled.
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -12,8 +12,9 @@ const MAX_CAUSE_DEPTH = 5;
 
 export function createRedactor(secrets: Iterable<string | undefined>): Redact {
   const usable = [...secrets].filter((s): s is string => typeof s === 'string' && s.length >= 4);
-  // A secret also travels URL-encoded (the token is a query parameter), and errors echo URLs.
-  const variants = usable.flatMap((secret) => [secret, encodeURIComponent(secret)]);
+  // A secret also travels URL-encoded, and errors echo URLs: as encodeURIComponent writes it,
+  // and as URLSearchParams does (space as "+", !'()~ escaped).
+  const variants = usable.flatMap((secret) => [secret, encodeURIComponent(secret), formEncoded(secret)]);
   // Longest first, so a secret that contains another is removed whole.
   const list = [...new Set(variants)].sort((a, b) => b.length - a.length);
   if (list.length === 0) return (text) => text;
@@ -22,6 +23,10 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redact {
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
+}
+
+function formEncoded(secret: string): string {
+  return new URLSearchParams([['', secret]]).toString().slice(1);
 }
 
 /**

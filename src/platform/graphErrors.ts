@@ -8,6 +8,7 @@ import {
   ProfileNotFoundError,
   RateLimitError,
 } from '../errors.js';
+import { isRecord } from '../internal/json.js';
 
 /**
  * Graph error codes and how this package treats them. Messages change per call, so
@@ -17,18 +18,42 @@ export const CONSENT_REQUIRED_CODE = 230;
 export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
 /** Code 4 throttles the whole app; the others one business (page, account or user). */
 export const APP_RATE_LIMIT_CODE = 4;
-export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 341, 368]);
+/** 1200 is the Send API's "temporary send message failure". */
+export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 341, 368, 1200]);
 export const TOKEN_CODES: ReadonlySet<number> = new Set([190, 102]);
 const NOT_FOUND_SUBCODES_OF_100: ReadonlySet<number> = new Set([33, 2534014]);
 const PAGE_NOT_LINKED_SUBCODE = 2534013;
 const NO_MATCHING_USER_CODE = 9010;
 
+/**
+ * Whether the same request may succeed later: `transient` (again after a short backoff),
+ * `throttled` (again once the limit lifts), or `permanent` (never as it is).
+ */
+export type RetryClass = 'transient' | 'throttled' | 'permanent';
+
+/** Codes whose class holds whatever the status or `is_transient` say ("230 never is transient, even as HTTP 500"). */
+const RETRY_CLASS_BY_CODE: ReadonlyMap<number, RetryClass> = new Map<number, RetryClass>([
+  ...[...RATE_LIMIT_CODES].map((code) => [code, 'throttled'] as const),
+  ...[...TOKEN_CODES].map((code) => [code, 'permanent'] as const),
+  [CONSENT_REQUIRED_CODE, 'permanent'],
+  [NO_MATCHING_USER_CODE, 'permanent'],
+  ...[...TRANSIENT_CODES].map((code) => [code, 'transient'] as const),
+]);
+
+/**
+ * The retry class of a Graph error: by code from the table above; otherwise transient
+ * when Graph says `is_transient` or answered 5xx, permanent for any other 4xx.
+ */
+export function retryClassOf(status: number, error: GraphErrorBody): RetryClass {
+  const byCode = error.code === undefined ? undefined : RETRY_CLASS_BY_CODE.get(error.code);
+  if (byCode !== undefined) return byCode;
+  return error.is_transient === true || status >= 500 ? 'transient' : 'permanent';
+}
+
 /** Reads `{"error": {...}}`; undefined when `body` is not a Graph error envelope. */
 export function readErrorEnvelope(body: unknown): GraphErrorBody | undefined {
-  if (body === null || typeof body !== 'object' || !('error' in body)) return undefined;
-  const error = (body as { error: unknown }).error;
-  if (error === null || typeof error !== 'object' || Array.isArray(error)) return undefined;
-  const record = error as Record<string, unknown>;
+  if (!isRecord(body) || !isRecord(body.error)) return undefined;
+  const record = body.error;
   const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
   const int = (key: string) => (Number.isSafeInteger(record[key]) ? (record[key] as number) : undefined);
   const envelope: GraphErrorBody = {
@@ -45,14 +70,9 @@ export function readErrorEnvelope(body: unknown): GraphErrorBody | undefined {
   return envelope.code !== undefined || envelope.message !== undefined ? envelope : undefined;
 }
 
-/** Whether a Graph error may succeed when retried. Code 230 never is, even as HTTP 500. */
+/** Whether a Graph error may succeed when retried soon. Code 230 never is, even as HTTP 500. */
 export function isTransientGraphError(status: number, error: GraphErrorBody): boolean {
-  const code = error.code;
-  if (code === CONSENT_REQUIRED_CODE || code === NO_MATCHING_USER_CODE) return false;
-  if (code !== undefined && (RATE_LIMIT_CODES.has(code) || TOKEN_CODES.has(code))) return false;
-  if (error.is_transient === true) return true;
-  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
-  return status >= 500;
+  return retryClassOf(status, error) === 'transient';
 }
 
 function isPermissionCode(code: number, subcode: number | undefined): boolean {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { deadlineController, delay } from '../../src/internal/abort.js';
+import { deadlineController, delay, untilAborted } from '../../src/internal/abort.js';
 
 describe('internal/abort', () => {
   let clock: sinon.SinonFakeTimers;
@@ -103,6 +103,55 @@ describe('internal/abort', () => {
       parent.abort();
       await clock.tickAsync(100);
       expect(deadline.signal.aborted).to.equal(false);
+    });
+  });
+
+  describe('untilAborted', () => {
+    it('should settle as the promise does while the signal stays quiet', async () => {
+      const controller = new AbortController();
+      expect(await untilAborted(Promise.resolve('token'), controller.signal)).to.equal('token');
+      const failure = new Error('vault down');
+      const rejected = untilAborted(Promise.reject(failure), controller.signal);
+      expect(await rejected.catch((error: unknown) => error)).to.equal(failure);
+    });
+
+    it('should reject with the reason as soon as the signal aborts, though the promise never settles', async () => {
+      const controller = new AbortController();
+      const pending = untilAborted(new Promise<never>(() => {}), controller.signal);
+      await clock.tickAsync(1_000);
+      expect(await state(pending)).to.equal('pending');
+      const reason = new Error('deadline');
+      controller.abort(reason);
+      expect(await pending.catch((error: unknown) => error)).to.equal(reason);
+    });
+
+    it('should reject at once under a signal already aborted', async () => {
+      expect(await state(untilAborted(new Promise<never>(() => {}), AbortSignal.abort('gone')))).to.equal('rejected');
+    });
+
+    it('should stop listening to the signal once the promise settled', async () => {
+      const controller = new AbortController();
+      const remove = sinon.spy(controller.signal, 'removeEventListener');
+      await untilAborted(Promise.resolve(1), controller.signal);
+      expect(remove.calledWith('abort')).to.equal(true);
+    });
+
+    it('should not report the late rejection of a promise it gave up on as unhandled', async () => {
+      const controller = new AbortController();
+      let fail!: (error: Error) => void;
+      const late = new Promise<never>((_resolve, reject) => (fail = reject));
+      const unhandled = sinon.spy();
+      process.on('unhandledRejection', unhandled);
+      try {
+        const pending = untilAborted(late, controller.signal);
+        controller.abort(new Error('deadline'));
+        await pending.catch(() => undefined);
+        fail(new Error('provider failed later'));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled.called).to.equal(false);
+      } finally {
+        process.off('unhandledRejection', unhandled);
+      }
     });
   });
 });

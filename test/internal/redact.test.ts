@@ -18,6 +18,13 @@ describe('internal/redact', () => {
       expect(createRedactor([odd])(`?access_token=${encodeURIComponent(odd)}&x=${odd}`)).to.equal('?access_token=[redacted]&x=[redacted]');
     });
 
+    it('should replace the form encoding URLSearchParams gives a secret (space as +, !\'()~ escaped)', () => {
+      const odd = "tok en!'()~*";
+      const form = new URLSearchParams({ access_token: odd }).toString();
+      expect(form).not.to.include(encodeURIComponent(odd)); // a form of its own, so the test can fail
+      expect(createRedactor([odd])(`POST /me/messages?${form}`)).to.equal('POST /me/messages?access_token=[redacted]');
+    });
+
     it('should remove a secret that contains another one whole', () => {
       expect(createRedactor(['abcd', 'abcdefgh'])('x abcdefgh y abcd')).to.equal('x [redacted] y [redacted]');
     });

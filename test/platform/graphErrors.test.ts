@@ -8,7 +8,7 @@ import {
   ProfileNotFoundError,
   RateLimitError,
 } from '../../src/errors.js';
-import { graphErrorFrom, isTransientGraphError, readErrorEnvelope } from '../../src/platform/graphErrors.js';
+import { graphErrorFrom, isTransientGraphError, readErrorEnvelope, retryClassOf } from '../../src/platform/graphErrors.js';
 
 type ErrorClass = abstract new (...args: never[]) => GraphApiError;
 const body = (code: number, extra: Partial<GraphErrorBody> = {}): GraphErrorBody => ({ message: `m${code}`, code, ...extra });
@@ -45,6 +45,10 @@ const CLASSIFICATION: Array<[number, number | undefined, string | undefined, Err
   [2, undefined, undefined, GraphApiError, true, true],
   [341, undefined, undefined, GraphApiError, true, true],
   [368, undefined, undefined, GraphApiError, true, true],
+  [1200, undefined, undefined, GraphApiError, true, true],
+  [551, undefined, undefined, GraphApiError, false, true],
+  [10, 2018278, undefined, PermissionError, false, true],
+  [100, 2018001, undefined, GraphApiError, false, true],
   [100, undefined, 'Invalid parameter', GraphApiError, false, true],
   [199, undefined, undefined, GraphApiError, false, true],
   [300, undefined, undefined, GraphApiError, false, true],
@@ -78,6 +82,40 @@ describe('platform/graphErrors', () => {
     it('should classify by code and subcode, never by the message text', () => {
       expect(graphErrorFrom(400, body(2, { message: 'User consent is required to access user profile' }))).to.be.instanceOf(GraphApiError).and.not.be.instanceOf(ConsentRequiredError);
       expect(graphErrorFrom(400, body(230, { message: 'something else entirely' }))).to.be.instanceOf(ConsentRequiredError);
+    });
+  });
+
+  describe('retryClassOf', () => {
+    /** [label, status, envelope, class] — the Send API's retry rules (failure 9). */
+    const RETRY: Array<[string, number, GraphErrorBody, 'transient' | 'throttled' | 'permanent']> = [
+      ['1200 temporary send failure', 400, body(1200), 'transient'],
+      ['1 unknown error', 400, body(1), 'transient'],
+      ['2 service unavailable', 503, body(2), 'transient'],
+      ['an unknown code marked is_transient', 400, body(12345, { is_transient: true }), 'transient'],
+      ['an unknown code as HTTP 500', 500, body(12345), 'transient'],
+      ['an unknown code as HTTP 400', 400, body(12345), 'permanent'],
+      ['100 invalid parameter', 400, body(100), 'permanent'],
+      ['10/2018278 outside the window', 400, body(10, { error_subcode: 2018278 }), 'permanent'],
+      ['100/2018001 no matching user', 400, body(100, { error_subcode: 2018001 }), 'permanent'],
+      ['551 person unavailable', 400, body(551), 'permanent'],
+      ['190 as HTTP 500', 500, body(190), 'permanent'],
+      ['230 as HTTP 500 marked is_transient', 500, body(230, { is_transient: true }), 'permanent'],
+      ['9010 as HTTP 500', 500, body(9010), 'permanent'],
+      ['4 app limit', 400, body(4), 'throttled'],
+      ['613 as HTTP 500 marked is_transient', 500, body(613, { is_transient: true }), 'throttled'],
+      ['80002 Instagram limit', 400, body(80002), 'throttled'],
+      ['80006 Messenger limit', 400, body(80006), 'throttled'],
+    ];
+    for (const [label, status, envelope, expected] of RETRY) {
+      it(`should call ${label} ${expected}`, () => {
+        expect(retryClassOf(status, envelope)).to.equal(expected);
+        expect(graphErrorFrom(status, envelope).isTransient).to.equal(expected === 'transient');
+        expect(graphErrorFrom(status, envelope) instanceof RateLimitError).to.equal(expected === 'throttled');
+      });
+    }
+
+    it('should ignore the message text', () => {
+      expect(retryClassOf(400, body(100, { message: 'Temporary send message failure. Please try again later' }))).to.equal('permanent');
     });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseAppUsage, parseBusinessUseCaseUsage, peakUsage } from '../../src/platform/usage.js';
+import { parseAppUsage, parseBusinessUseCaseUsage, peakUsage, regainAccessMs } from '../../src/platform/usage.js';
 
 const BIZ = '17841400000000001';
 
@@ -58,6 +58,33 @@ describe('platform/usage', () => {
       expect(peakUsage({ callCount: 28, totalTime: 25, totalCpuTime: 40 }, business)).to.equal(85);
       expect(peakUsage({ callCount: 28, totalTime: 25, totalCpuTime: 99 }, business)).to.equal(99);
       expect(peakUsage(undefined, [])).to.equal(0);
+    });
+  });
+
+  describe('regainAccessMs', () => {
+    const PAGE = '101112131415';
+    const usages = (entries: Record<string, number[]>) =>
+      parseBusinessUseCaseUsage(JSON.stringify(Object.fromEntries(Object.entries(entries).map(([id, minutes]) => [id, minutes.map((m) => ({ type: 'instagram', estimated_time_to_regain_access: m }))]))));
+
+    it("should answer the business's own estimate when the header names it, not a longer one of another key", () => {
+      expect(regainAccessMs(usages({ [BIZ]: [2], [PAGE]: [30] }), BIZ)).to.equal(2 * 60_000);
+    });
+
+    it('should answer the longest of its own entries', () => {
+      expect(regainAccessMs(usages({ [BIZ]: [3, 7], [PAGE]: [30] }), BIZ)).to.equal(7 * 60_000);
+    });
+
+    it('should fall back to the longest estimate when the header keys another id (the Page, with Facebook Login)', () => {
+      expect(regainAccessMs(usages({ [PAGE]: [5], '999': [1] }), BIZ)).to.equal(5 * 60_000);
+    });
+
+    it('should answer the longest estimate for a call made without a business id', () => {
+      expect(regainAccessMs(usages({ [PAGE]: [5], [BIZ]: [9] }), undefined)).to.equal(9 * 60_000);
+    });
+
+    it('should answer 0 without any estimate', () => {
+      expect(regainAccessMs([], BIZ)).to.equal(0);
+      expect(regainAccessMs(usages({ [BIZ]: [0] }), BIZ)).to.equal(0);
     });
   });
 });
