@@ -1,35 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import {
-  ConsentRequiredError,
-  GraphRequestError,
-  InstagramProfileError,
-  ProfileCache,
-  type InstagramProfile,
-  type ProfileLookup,
-  ProfileNotFoundError,
-} from '../../src/index.js';
-
-const BIZ = '17841400000000001';
-const OTHER = '17841400000000002';
-const T0 = Date.UTC(2026, 10, 24, 12);
-const HOUR = 3_600_000;
-
-const profile = (id: string, extra: Partial<InstagramProfile> = {}): InstagramProfile => ({ id, name: `Person ${id}`, profilePic: null, ...extra });
-const graphFields = { status: 400, graphCode: 230, subcode: undefined, type: 'IGApiException', fbtraceId: 'x', isTransient: false };
-const noConsent = () => new ConsentRequiredError('230', graphFields);
-const notFound = () => new ProfileNotFoundError('9010', { ...graphFields, graphCode: 9010 });
-/** A picture URL whose signed link dies at `at` (ms). */
-const pictureUntil = (at: number) => `https://scontent.cdninstagram.com/v/p.jpg?oh=00_abc&oe=${Math.floor(at / 1000).toString(16).toUpperCase()}`;
-const nameOf = (lookup: ProfileLookup | undefined) => (lookup?.status === 'ok' ? lookup.profile.name : undefined);
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-/** A loader whose calls wait until released, recording each call's signal. */
-function gatedLoader() {
-  const calls: Array<{ signal: AbortSignal; resolve: (p: InstagramProfile) => void; reject: (e: unknown) => void }> = [];
-  const load = (signal: AbortSignal) => new Promise<InstagramProfile>((resolve, reject) => void calls.push({ signal, resolve, reject }));
-  return { load, calls };
-}
+import { GraphRequestError, InstagramProfileError, ProfileCache } from '../../src/index.js';
+import { BIZ, gatedLoader, HOUR, nameOf, noConsent, notFound, OTHER, pictureUntil, profile, settle, T0 } from './helpers.js';
 
 describe('ProfileCache', () => {
   let now: number;
