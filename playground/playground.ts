@@ -1,81 +1,105 @@
-import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Emulator, Persona } from 'botbuilder-instagram-profile/emulator';
-import type { Inspector } from '../samples/shared/inspector.js';
+import { isRecord, parseJson } from '../src/internal/json.js';
+import { readBounded } from '../src/internal/readBounded.js';
+import type { PlaygroundBot } from './bot.js';
+import { explainCache, explainCalls } from './explain.js';
+import { serveStatic } from './staticFiles.js';
 
-const PUBLIC = join(import.meta.dirname, 'public');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+// Past the bot's 2 s lookup deadline, with room for its reply to travel.
 const REPLY_WAIT_MS = 4_000;
+const MAX_BODY_BYTES = 65_536;
 
 type GraphMode = 'normal' | 'slow' | 'failing';
+type ActionKind = 'message' | 'icebreaker' | 'menu' | 'quick-reply' | 'comment';
+const ACTION_KINDS: ReadonlySet<string> = new Set(['message', 'icebreaker', 'menu', 'quick-reply', 'comment']);
 
 interface UserLine {
   from: 'user';
   at: number;
   text: string;
-  kind: 'message' | 'icebreaker' | 'menu' | 'quick-reply' | 'comment';
+  kind: ActionKind;
+  /** True while the bot works on it: the page shows it as sending. */
+  pending: boolean;
   delivered: boolean;
   note?: string;
 }
 
+/** One action of a persona, and the Graph calls the emulator counted while it ran. */
+interface ActRecord {
+  at: number;
+  calls: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * The playground's server: static files, and a small JSON API over the emulator and the
- * bot's inspector. Sample code: it shows the library at work, it is not part of it.
+ * The playground's server: static files, and a small JSON API over the emulator and the bot.
+ * Sample code: it shows the library at work, it is not part of it.
  */
 export class Playground {
   readonly #lines = new Map<string, UserLine[]>();
-  readonly #hidden = new Set<string>();
+  readonly #acts = new Map<string, ActRecord[]>();
+  readonly #blocked = new Set<string>();
+  /** One action per persona at a time, so "the bot's next reply" means this action's reply. */
+  readonly #queues = new Map<string, Promise<unknown>>();
   #graph: GraphMode = 'normal';
-  #server: Server | undefined;
 
   constructor(
     private readonly emulator: Emulator,
-    private readonly inspector: Inspector,
+    private readonly bot: PlaygroundBot,
   ) {}
 
-  async listen(port: number, host = '127.0.0.1'): Promise<string> {
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => send(res, 500, { error: (error as Error).message }));
+  /** The request handler, for `http.createServer`. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.#route(req, res).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      send(res, status, { error: (error as Error).message });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.#server!.once('error', reject);
-      this.#server!.listen(port, host, resolve);
-    });
-    return `http://${host}:${(this.#server.address() as AddressInfo).port}`;
-  }
+  };
 
-  async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://playground.local');
     const [, api, resource, key] = url.pathname.split('/');
-    if (api !== 'api') return this.#static(url.pathname, res);
+    if (api !== 'api') {
+      req.resume();
+      return serveStatic(url.pathname, res);
+    }
     const body = req.method === 'POST' ? await readJson(req) : {};
+    const persona = key ? this.#persona(decodeURIComponent(key)) : undefined;
     if (req.method === 'GET' && resource === 'state') return send(res, 200, this.#state());
-    if (req.method === 'GET' && resource === 'thread' && key) return send(res, 200, this.#thread(this.emulator.persona(key)));
-    if (req.method === 'POST' && resource === 'act' && key) return send(res, 200, await this.#act(this.emulator.persona(key), body));
-    if (req.method === 'POST' && resource === 'hide' && key) return send(res, 200, this.#hide(this.emulator.persona(key), body.hidden === true));
+    if (req.method === 'GET' && resource === 'thread' && persona) return send(res, 200, this.#thread(persona));
+    if (req.method === 'POST' && resource === 'act' && persona) return send(res, 200, await this.#serialised(persona, () => this.#act(persona, body)));
+    if (req.method === 'POST' && resource === 'block' && persona) return send(res, 200, this.#block(persona, body.blocked === true));
+    if (req.method === 'POST' && resource === 'forget' && persona) return send(res, 200, await this.#forget(persona));
     if (req.method === 'POST' && resource === 'graph') return send(res, 200, this.#setGraph(body.mode));
-    return send(res, 404, { error: 'not found' });
+    throw new HttpError(404, 'not found');
+  }
+
+  #persona(key: string): Persona {
+    const persona = this.emulator.personas.find((p) => p.key === key);
+    if (!persona) throw new HttpError(404, `no persona "${key}"`);
+    return persona;
   }
 
   #state() {
     return {
       business: this.emulator.businessId,
+      bot: this.bot.name,
       icebreakers: this.emulator.icebreakers,
       persistentMenu: this.emulator.persistentMenu,
       graph: this.#graph,
-      profileCalls: this.emulator.stats.profileCalls(),
       personas: this.emulator.personas.map((p) => ({
         ...p.toJSON(),
         avatar: p.toJSON().hasPicture ? `${this.emulator.url}/_emulator/pictures/${p.igsid}.svg?oe=${(Math.floor(Date.now() / 1000) + 86_400).toString(16)}` : null,
-        hidden: this.#hidden.has(p.igsid),
-        calls: this.emulator.stats.profileCalls(p.igsid),
+        blocked: this.#blocked.has(p.igsid),
       })),
     };
   }
@@ -83,49 +107,86 @@ export class Playground {
   #thread(persona: Persona) {
     const bot = persona.received().map((m) => ({ from: 'bot' as const, at: m.at, text: m.text ?? `[${m.attachment?.type ?? 'message'}]`, quickReplies: m.quickReplies ?? [] }));
     const lines = [...(this.#lines.get(persona.igsid) ?? []), ...bot].sort((a, b) => a.at - b.at);
-    const turns = this.inspector.turns.filter((t) => t.igsid === persona.igsid);
-    return { persona: persona.key, lines, lastTurn: turns.at(-1) ?? null, calls: this.emulator.stats.profileCalls(persona.igsid), totalCalls: this.emulator.stats.profileCalls(), hidden: this.#hidden.has(persona.igsid), graph: this.#graph };
+    const lastTurn = this.bot.inspector.turns.findLast((t) => t.igsid === persona.igsid) ?? null;
+    const acts = this.#acts.get(persona.igsid) ?? [];
+    const lastAct = acts.at(-1);
+    const blocked = this.#blocked.has(persona.igsid);
+    const { settings } = this.bot;
+    return {
+      persona: persona.key,
+      lines,
+      lastTurn,
+      blocked,
+      graph: this.#graph,
+      calls: {
+        persona: this.emulator.stats.profileCalls(persona.igsid),
+        total: this.emulator.stats.profileCalls(),
+        retries: acts.reduce((sum, act) => sum + Math.max(0, act.calls - 1), 0),
+        lastMessage: lastAct ? { calls: lastAct.calls, text: explainCalls({ calls: lastAct.calls, turn: lastTurn && lastTurn.at >= lastAct.at ? lastTurn : undefined, settings }) } : null,
+      },
+      cache: explainCache({
+        cached: this.bot.profiles.cache.peek(this.emulator.businessId, persona.igsid),
+        blocked,
+        readAt: acts.findLast((act) => act.calls > 0)?.at,
+        settings,
+      }),
+    };
+  }
+
+  async #serialised<T>(persona: Persona, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(persona.igsid) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    this.#queues.set(persona.igsid, next.catch(() => undefined));
+    return next;
   }
 
   async #act(persona: Persona, body: Record<string, unknown>) {
+    const kind = String(body.kind);
+    if (!ACTION_KINDS.has(kind)) throw new HttpError(400, `unknown action ${kind}`);
     const text = typeof body.text === 'string' ? body.text.slice(0, 1_000) : '';
     const payload = typeof body.payload === 'string' ? body.payload : '';
     const title = typeof body.title === 'string' ? body.title : payload;
-    const before = persona.received().length;
-    const line: UserLine = { from: 'user', at: Date.now(), text, kind: 'message', delivered: true };
     const actions: Record<string, () => Promise<unknown>> = {
       message: () => persona.sends(text),
-      icebreaker: () => ((line.text = title), persona.tapsIcebreaker(payload)),
-      menu: () => ((line.text = title), persona.tapsMenu(payload)),
-      'quick-reply': () => ((line.text = title), persona.tapsQuickReply(payload, title)),
-      comment: () => ((line.text = text), persona.comments(text)),
+      icebreaker: () => persona.tapsIcebreaker(payload),
+      menu: () => persona.tapsMenu(payload),
+      'quick-reply': () => persona.tapsQuickReply(payload, title),
+      comment: () => persona.comments(text),
     };
-    const kind = String(body.kind);
-    const act = actions[kind];
-    if (!act) throw new Error(`unknown action ${kind}`);
-    line.kind = kind as UserLine['kind'];
+    const line: UserLine = { from: 'user', at: Date.now(), text: kind === 'message' || kind === 'comment' ? text : title, kind: kind as ActionKind, pending: true, delivered: true };
     this.#remember(persona, line);
+    const repliesBefore = persona.received().length;
+    const callsBefore = this.emulator.stats.profileCalls(persona.igsid);
     try {
-      await act();
+      await actions[kind]!();
       // Comments grant no consent and get no DM; everything else should get an answer.
-      if (kind !== 'comment') await this.emulator.waitForSent(persona.igsid, { count: before + 1, timeoutMs: REPLY_WAIT_MS }).catch(() => undefined);
+      if (kind !== 'comment') await this.emulator.waitForSent(persona.igsid, { count: repliesBefore + 1, timeoutMs: REPLY_WAIT_MS }).catch(() => undefined);
     } catch (error) {
       line.delivered = false;
       line.note = (error as Error).message.includes('blocked') ? 'Instagram delivered nothing: this person has blocked the business.' : (error as Error).message;
+    } finally {
+      line.pending = false;
+      this.#record(persona, { at: line.at, calls: this.emulator.stats.profileCalls(persona.igsid) - callsBefore });
     }
     return this.#thread(persona);
   }
 
   /** Makes the profile unreadable, as Meta answers for someone who blocked the business (100/33). */
-  #hide(persona: Persona, hidden: boolean) {
-    if (hidden) this.#hidden.add(persona.igsid);
-    else this.#hidden.delete(persona.igsid);
+  #block(persona: Persona, blocked: boolean) {
+    if (blocked) this.#blocked.add(persona.igsid);
+    else this.#blocked.delete(persona.igsid);
     this.#applyFaults();
     return this.#thread(persona);
   }
 
+  /** What a data-deletion request does: the bot's cache lets go of this person. */
+  async #forget(persona: Persona) {
+    await this.bot.profiles.forget(persona.igsid);
+    return this.#thread(persona);
+  }
+
   #setGraph(mode: unknown) {
-    if (mode !== 'normal' && mode !== 'slow' && mode !== 'failing') throw new Error('mode must be normal, slow or failing');
+    if (mode !== 'normal' && mode !== 'slow' && mode !== 'failing') throw new HttpError(400, 'mode must be normal, slow or failing');
     this.#graph = mode;
     this.#applyFaults();
     return this.#state();
@@ -134,8 +195,8 @@ export class Playground {
   #applyFaults(): void {
     const { faults } = this.emulator;
     faults.clear();
-    for (const igsid of this.#hidden) faults.inject({ kind: 'graph-error', igsid, graphError: { code: 100, subcode: 33, type: 'GraphMethodException', message: 'Unsupported get request.' } });
-    // Slower than the bot's 2 s timeout: the lookup gives up and the bot answers without a name.
+    for (const igsid of this.#blocked) faults.inject({ kind: 'graph-error', igsid, graphError: { code: 100, subcode: 33, type: 'GraphMethodException', message: 'Unsupported get request.' } });
+    // Slower than the bot's 2 s deadline: the lookup gives up and the bot answers without a name.
     if (this.#graph === 'slow') faults.inject({ kind: 'latency', latencyMs: 2_500 });
     if (this.#graph === 'failing') faults.inject({ kind: 'status', status: 503 });
   }
@@ -146,37 +207,26 @@ export class Playground {
     this.#lines.set(persona.igsid, lines);
   }
 
-  async #static(path: string, res: ServerResponse): Promise<void> {
-    const file = path === '/' ? 'index.html' : path.slice(1);
-    if (!/^[a-z0-9-]+\.(html|js|css|svg)$/.test(file)) return send(res, 404, { error: 'not found' });
-    try {
-      const content = await readFile(join(PUBLIC, file));
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(content);
-    } catch {
-      send(res, 404, { error: 'not found' });
-    }
+  #record(persona: Persona, act: ActRecord): void {
+    const acts = this.#acts.get(persona.igsid) ?? [];
+    acts.push(act);
+    this.#acts.set(persona.igsid, acts);
   }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 65_536) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
+  const read = await readBounded(req as Parameters<typeof readBounded>[0], { maxBytes: MAX_BODY_BYTES, timeoutMs: 10_000 });
+  if (!read.ok) {
+    req.resume();
+    throw new HttpError(read.reason === 'too-large' ? 413 : 400, `request body: ${read.reason}`);
   }
-  try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+  const value = read.bytes.length === 0 ? {} : parseJson(read.bytes);
+  if (!isRecord(value)) throw new HttpError(400, 'request body must be a JSON object');
+  return value;
 }

@@ -1,39 +1,56 @@
-// npm start: the emulator, the botbuilder greeter wired to it, and the web playground, all on loopback.
+// npm start: the emulator, the sample bot wired to it, and the web playground, all on loopback.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startEmulator } from 'botbuilder-instagram-profile/emulator';
-import { startGreeter } from '../samples/botbuilder-greeter/server.js';
+import { startBot } from './bot.js';
 import { Playground } from './playground.js';
 
-export async function startPlayground({ port = Number(process.env.PORT ?? 8080), botPort = 0 } = {}) {
+export async function startPlayground({ port = Number(process.env.PORT ?? 8080), host = '127.0.0.1', botPort = 0 } = {}) {
   const emulator = await startEmulator();
-  const bot = await startGreeter({ accessToken: emulator.accessToken, appSecret: emulator.appSecret, verifyToken: emulator.verifyToken, graphUrl: emulator.url, port: botPort });
-  emulator.setWebhookUrl(bot.webhookUrl);
-  const playground = new Playground(emulator, bot.inspector);
-  let url: string;
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  let server: Server | undefined;
+  const close = async () => {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+    await bot?.close();
+    await emulator.close();
+  };
   try {
-    url = await playground.listen(port);
+    bot = await startBot(emulator, { port: botPort });
+    const playground = new Playground(emulator, bot);
+    server = createServer(playground.handle);
+    await listen(server, port, host);
   } catch (error) {
-    await Promise.all([bot.close(), emulator.close()]);
+    await close();
     throw error;
   }
-  return {
-    url,
-    emulator,
-    bot,
-    async close() {
-      await playground.close();
-      await bot.close();
-      await emulator.close();
-    },
-  };
+  const { port: listening } = server.address() as AddressInfo;
+  return { url: `http://${host}:${listening}`, emulator, bot, close };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   startPlayground().then(
     (running) => {
       console.log(`\n  Instagram profile playground: ${running.url}\n`);
-      console.log(`  emulator ${running.emulator.url} · bot webhook ${running.bot.webhookUrl}`);
+      console.log(`  emulator ${running.emulator.url} · ${running.bot.name} ${running.bot.webhookUrl}`);
       console.log('  Pick a persona, write to the business, tap an ice breaker. Ctrl-C stops everything.\n');
-      const stop = () => void running.close().then(() => process.exit(0));
+      const stop = () => {
+        // A second Ctrl-C while closing does not wait any longer.
+        process.once('SIGINT', () => process.exit(130));
+        void running.close().then(() => process.exit(0));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     },
