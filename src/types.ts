@@ -23,10 +23,15 @@ export type ProfileLookupFailure = 'not-instagram' | 'no-consent' | 'not-found' 
 /** Where a profile came from: the cache, the Graph API, or a stale cache entry served while Graph was unavailable or being re-read. */
 export type ProfileSource = 'cache' | 'graph' | 'stale';
 
-/** The outcome of a profile lookup; a failure is a result, never an exception. */
+/**
+ * The outcome of a profile lookup; a failure is a result, never an exception. `error` is
+ * always there for `unavailable` (something failed); for the other failures it is there when
+ * Graph said so (`no-consent` from a 230, `not-found`), absent when the package knew without asking.
+ */
 export type ProfileLookup =
   | { status: 'ok'; profile: InstagramProfile; source: ProfileSource }
-  | { status: ProfileLookupFailure; error?: InstagramProfileError };
+  | { status: Exclude<ProfileLookupFailure, 'unavailable'>; error?: InstagramProfileError }
+  | { status: 'unavailable'; error: InstagramProfileError };
 
 /**
  * An access token, or a function that returns the token for a business account. The

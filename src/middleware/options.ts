@@ -2,15 +2,24 @@ import { ProfileCache, type ProfileCacheOptions } from '../cache/profileCache.js
 import type { InstagramEventOptions } from '../events/index.js';
 import { GraphProfileClient } from '../graph/client.js';
 import type { GraphProfileClientOptions } from '../graph/options.js';
-import { optionalBoolean } from '../internal/validate.js';
+import { optionalBoolean, requiredAccessToken } from '../internal/validate.js';
+import type { AccessTokenProvider } from '../types.js';
 
-export interface InstagramProfileMiddlewareOptions extends Partial<GraphProfileClientOptions>, InstagramEventOptions {
+export interface InstagramProfileMiddlewareOptions extends Omit<Partial<GraphProfileClientOptions>, 'accessToken' | 'appSecret'>, InstagramEventOptions {
+  /**
+   * A Page (or Instagram user) access token, or a function of the business account id
+   * returning one. Required unless `client` is given. Typed to take `process.env.X` as it
+   * is; a missing value is refused at construction, naming the option.
+   */
+  accessToken?: AccessTokenProvider | undefined;
+  /** When set, every call carries `appsecret_proof` and `appsecret_time`. */
+  appSecret?: string | undefined;
   /** A ready client to use instead of the Graph options above (then `accessToken` is not needed). */
-  client?: GraphProfileClient;
+  client?: GraphProfileClient | undefined;
   /** Cache options, or a ProfileCache to share between middlewares. Default `{ max: 10_000, ttl: 3_600_000 }`. */
-  cache?: ProfileCacheOptions | ProfileCache;
+  cache?: ProfileCacheOptions | ProfileCache | undefined;
   /** Start the lookup when a consent-granting turn begins, without delaying the handler. Default false. */
-  prefetch?: boolean;
+  prefetch?: boolean | undefined;
 }
 
 export interface ResolvedMiddlewareOptions {
@@ -22,10 +31,10 @@ export interface ResolvedMiddlewareOptions {
 
 export function resolveMiddlewareOptions(options: InstagramProfileMiddlewareOptions): ResolvedMiddlewareOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('InstagramProfileMiddleware needs an options object');
-  const { client, cache, prefetch, icebreakerPayloads, persistentMenuPayloads, instagramAccountIds, ...graph } = options;
+  const { client, cache, prefetch, icebreakerPayloads, persistentMenuPayloads, instagramAccountIds, accessToken, ...graph } = options;
   if (client !== undefined && !(client instanceof GraphProfileClient)) throw new TypeError('Option "client" must be a GraphProfileClient');
   return {
-    client: client ?? new GraphProfileClient(graph as GraphProfileClientOptions),
+    client: client ?? new GraphProfileClient({ ...graph, accessToken: requiredAccessToken<AccessTokenProvider>(accessToken) }),
     cache: cache instanceof ProfileCache ? cache : new ProfileCache(cache ?? {}),
     prefetch: optionalBoolean('prefetch', prefetch, false),
     events: { icebreakerPayloads, persistentMenuPayloads, instagramAccountIds },

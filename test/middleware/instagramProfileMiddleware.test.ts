@@ -92,17 +92,34 @@ describe('InstagramProfileMiddleware', () => {
     });
   }
 
-  it('should do no work in a turn whose handler never asks: no recognition, no call', async () => {
+  it('should do no work in a turn whose handler never asks: no recognition, no call, one turnState entry', async () => {
     const mw = middleware({ prefetch: false });
-    const recognize = sinon.spy(mw, 'recognize');
     const fetchProfile = sinon.spy(mw.client, 'fetchProfile');
-    const replies = await turn(mw, activities.message(ADA), async (context) => {
-      await context.sendActivity('hello');
-      return context.turnState.get(TURN_HANDLE_KEY) !== undefined;
-    });
-    expect(replies).to.equal(true);
-    expect(recognize.callCount).to.equal(0);
+    const reads: PropertyKey[] = [];
+    const activity = new Proxy(activities.message(ADA), { get: (target, key) => (reads.push(key), Reflect.get(target, key)) });
+    const turnState = new Map<unknown, unknown>();
+    const set = sinon.spy(turnState, 'set');
+    await mw.onTurn({ activity, turnState }, async () => undefined);
+    expect(reads).to.deep.equal([]);
     expect(fetchProfile.callCount).to.equal(0);
+    expect(set.callCount).to.equal(1);
+    expect(turnState.get(TURN_HANDLE_KEY)).to.have.property('handleVersion', 1);
+  });
+
+  it('should expose load, refresh and forget, and no internal methods for the turn handle', () => {
+    const methods = Object.getOwnPropertyNames(InstagramProfileMiddleware.prototype).sort();
+    expect(methods).to.deep.equal(['constructor', 'forget', 'load', 'onTurn', 'refresh']);
+  });
+
+  it('should call Graph for a consent event after a read found a remembered no-consent, and clear it', async () => {
+    interceptGraphError(agent, ADA, 400, { code: 230, type: 'IGApiException', message: 'User consent is required to access user profile' });
+    const calls = interceptProfile(agent, ADA, adaReply);
+    const mw = middleware();
+    await turn(mw, activities.message(ADA), (context) => mw.load(context));
+    expect(mw.cache.peek(BUSINESS_ID, ADA)?.status).to.equal('no-consent');
+    await turn(mw, activities.postback(ADA, 'HOURS'), (context) => mw.load(context));
+    expect(mw.cache.peek(BUSINESS_ID, ADA)).to.deep.include({ status: 'ok', source: 'cache' });
+    expect(calls.count).to.equal(1);
   });
 
   it('should make one Graph call for 100 concurrent turns from one sender', async () => {
@@ -250,6 +267,16 @@ describe('InstagramProfileMiddleware', () => {
     const lookup = await mw.load(context);
     expect(lookup).to.deep.include({ status: 'ok', source: 'graph' });
     expect(await getInstagramProfile(context)).to.deep.include({ name: 'Ada Lovelace' });
+  });
+
+  it('should accept an accessToken that may be undefined (process.env), refusing a missing one at run time with a hint', () => {
+    const unset: string | undefined = process.env.INSTAGRAM_PROFILE_TEST_NEVER_SET;
+    expect(() => new InstagramProfileMiddleware({ accessToken: unset, appSecret: unset })).to.throw(TypeError, /"accessToken" is missing.*environment variable/);
+  });
+
+  it('should need no accessToken when given a ready client', () => {
+    const client = middleware().client;
+    expect(new InstagramProfileMiddleware({ client, accessToken: undefined }).client).to.equal(client);
   });
 
   it('should reject bad options at construction, naming the option', () => {

@@ -1,0 +1,24 @@
+import type { ProfileCache } from '../cache/profileCache.js';
+import type { InstagramEvent } from '../events/index.js';
+import type { GraphProfileClient } from '../graph/client.js';
+import type { ProfileLookup } from '../types.js';
+
+const NOT_GRANTED_BY_EVENT: ProfileLookup = Object.freeze({ status: 'no-consent' });
+
+/**
+ * The lookup a turn makes for its event, under Meta's consent rule, stated here once:
+ * events that grant no consent (reads, reactions, comments, echoes...) may read the cache
+ * but never call Graph; a consent event (message, quick reply, postback) clears a
+ * remembered "no consent". A fresh profile or a remembered failure is answered at once,
+ * with no promise; anything else goes through the cache's single-flight load.
+ */
+export function lookupUnderConsentRule(cache: ProfileCache, client: GraphProfileClient) {
+  return (event: InstagramEvent, forceRefresh: boolean): ProfileLookup | Promise<ProfileLookup> => {
+    const { igsid, businessId } = event;
+    const cached = cache.peek(businessId, igsid);
+    if (!event.grantsConsent) return cached ?? NOT_GRANTED_BY_EVENT;
+    if (cached?.status === 'no-consent') cache.clearNoConsent(businessId, igsid);
+    else if (!forceRefresh && cached !== undefined && !(cached.status === 'ok' && cached.source === 'stale')) return cached;
+    return cache.lookup(businessId, igsid, (signal) => client.fetchProfile(igsid, { businessId, signal }), { forceRefresh });
+  };
+}
