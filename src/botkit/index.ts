@@ -13,7 +13,7 @@ export interface BotkitControllerLike {
 
 export interface InstagramProfilePlugin {
   readonly name: 'instagram-profile';
-  /** The installed middleware: `plugin.middleware.load(message.context)`, `.refresh(...)`, `.forget(igsid, businessId)`. */
+  /** The installed middleware: `plugin.middleware.load(message)`, `.refresh(message)`, `.forget(igsid, businessId)`. */
   readonly middleware: InstagramProfileMiddleware;
   init(controller: BotkitControllerLike): void;
 }
@@ -23,7 +23,8 @@ export interface InstagramProfilePlugin {
  * so it runs before Botkit's own middleware on every turn; handlers then call
  * `await getInstagramProfile(message)`. Pass middleware options, or a middleware to share.
  * With Botkit's Facebook adapter, set `instagramAccountIds` so Instagram events are told
- * apart from Messenger ones.
+ * apart from Messenger ones. The options are the middleware's: `accessToken` may come
+ * straight from `process.env` (a missing one is refused here, naming it).
  */
 export function instagramProfilePlugin(options: InstagramProfileMiddlewareOptions | InstagramProfileMiddleware): InstagramProfilePlugin {
   const middleware = options instanceof InstagramProfileMiddleware ? options : new InstagramProfileMiddleware(options);

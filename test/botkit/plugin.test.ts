@@ -60,6 +60,28 @@ describe('instagramProfilePlugin (Botkit)', () => {
     expect(() => plugin.init({})).to.throw(TypeError, /adapter/);
   });
 
+  it('should take the same options as the middleware, an accessToken from process.env included, naming it when missing', () => {
+    const unset: string | undefined = process.env.INSTAGRAM_PROFILE_TEST_NEVER_SET;
+    expect(() => instagramProfilePlugin({ accessToken: unset, appSecret: unset })).to.throw(TypeError, /"accessToken" is missing.*environment variable/);
+    const plugin = instagramProfilePlugin({ ...middlewareOptions(agent), appSecret: unset });
+    expect(plugin.middleware).to.be.instanceOf(InstagramProfileMiddleware);
+  });
+
+  it('should give handlers load() and refresh() on the installed middleware, with a Botkit message', async () => {
+    const calls = interceptProfile(agent, ADA, ADA_REPLY, 2);
+    const adapter = new FacebookShapedAdapter();
+    const controller = new Botkit({ adapter, disable_webserver: true, disable_console: true });
+    const plugin = instagramProfilePlugin(middlewareOptions(agent));
+    controller.usePlugin(plugin);
+    const seen: unknown[] = [];
+    controller.on('message', async (_bot: BotWorker, message: BotkitMessage) => {
+      seen.push(await plugin.middleware.load(message), await plugin.middleware.refresh(message));
+    });
+    await adapter.deliver(messaging(ADA, { message: { mid: 'aWdfLR', text: 'hi' } }, BUSINESS), (context) => controller.handleTurn(context));
+    expect(seen.map((lookup) => (lookup as { source?: string }).source)).to.deep.equal(['graph', 'graph']);
+    expect(calls.count).to.equal(2);
+  });
+
   it('should greet by name on Botkit with InstagramAdapter, over its webhook route', async () => {
     const calls = interceptProfile(agent, ADA, ADA_REPLY);
     const sent: unknown[] = [];
