@@ -56,6 +56,11 @@ export interface GraphApiErrorFields {
   userMessage?: string | undefined;
 }
 
+/** The Graph fields of an error made here rather than answered by Graph (a token function that failed, a throttle still running). */
+export function localErrorFields(graphCode?: number): GraphApiErrorFields {
+  return { status: 0, graphCode, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false };
+}
+
 /** The Graph API answered, with an error. */
 export class GraphApiError extends InstagramProfileError implements GraphApiErrorFields {
   override name = 'GraphApiError';

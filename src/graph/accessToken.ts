@@ -1,24 +1,28 @@
-import { AccessTokenError } from '../errors.js';
+import { AccessTokenError, localErrorFields } from '../errors.js';
+import { redactError, type Redact } from '../internal/redact.js';
 import type { AccessTokenProvider } from '../types.js';
 
 /**
  * The token for a business: the configured string, or what the provider function returns.
- * A failing or empty provider becomes an `AccessTokenError` (the provider's error as `cause`).
+ * A failing or empty provider becomes an `AccessTokenError`. The provider's own error is
+ * kept as `cause` only once `redact` removed the secrets it may name (the app secret, an
+ * earlier token).
  */
-export async function tokenFor(provider: AccessTokenProvider, businessId: string | undefined, signal: AbortSignal = new AbortController().signal): Promise<string> {
+export async function tokenFor(
+  provider: AccessTokenProvider,
+  businessId: string | undefined,
+  signal: AbortSignal = new AbortController().signal,
+  redact: Redact = (text) => text,
+): Promise<string> {
   if (typeof provider === 'string') return provider;
   let token: unknown;
   try {
     token = await provider(businessId, { signal });
   } catch (error) {
-    throw new AccessTokenError('The accessToken function failed', noGraphFields(), { cause: error });
+    throw new AccessTokenError('The accessToken function failed', localErrorFields(), { cause: redactError(error, redact) });
   }
   if (typeof token !== 'string' || token.length === 0) {
-    throw new AccessTokenError(`The accessToken function returned no token for business ${businessId ?? '(none)'}`, noGraphFields());
+    throw new AccessTokenError(`The accessToken function returned no token for business ${businessId ?? '(none)'}`, localErrorFields());
   }
   return token;
-}
-
-function noGraphFields() {
-  return { status: 0, graphCode: undefined, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false };
 }

@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import { CircuitOpenError } from '../errors.js';
+import { APP_KEY } from './rateLimitGate.js';
 
 const log = createDebug('instagram-profile:circuit');
 
@@ -20,7 +21,8 @@ interface Circuit {
  * Per-business circuit breaker. After `threshold` consecutive failures (Graph down, timing
  * out, answering garbage, token revoked), calls for that business stop for `cooldown`:
  * lookups answer at once (the cache then serves a stale profile if it has one). Then one
- * probe goes through; its success closes the circuit, its failure opens it again.
+ * probe goes through; only a real success closes the circuit, a failure opens it again,
+ * and a probe that proved nothing (aborted, throttled) frees the slot for the next call.
  */
 export class CircuitBreaker {
   readonly #circuits = new Map<string, Circuit>();
@@ -42,7 +44,7 @@ export class CircuitBreaker {
       return undefined;
     }
     return new CircuitOpenError(
-      `Graph API calls for ${key === '*' ? 'this app' : `business ${key}`} are paused after ${circuit.failures} consecutive failures`,
+      `Graph API calls for ${key === APP_KEY ? 'this app' : `business ${key}`} are paused after ${circuit.failures} consecutive failures`,
       Math.max(0, remaining),
     );
   }
@@ -50,6 +52,12 @@ export class CircuitBreaker {
   onSuccess(key: string): void {
     if (this.#circuits.size === 0) return;
     if (this.#circuits.delete(key)) log('circuit for %s closed', key);
+  }
+
+  /** The call proved nothing either way: a probe gives its slot back, the count stays. */
+  release(key: string): void {
+    const circuit = this.#circuits.get(key);
+    if (circuit) circuit.probing = false;
   }
 
   onFailure(key: string): void {

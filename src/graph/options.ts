@@ -1,14 +1,28 @@
 import type { Dispatcher } from 'undici';
-import { fieldIntroducedIn, fieldsForVersion, isFieldAvailable, isProfileField, LATEST_API_VERSION, parseApiVersion, type ProfileField } from '../platform/versions.js';
+import {
+  apiVersionOption,
+  baseUrlOption,
+  describe,
+  dispatcherOption,
+  functionOption,
+  objectOrFalse,
+  optionalInteger,
+  optionalString,
+  requiredAccessToken,
+} from '../internal/validate.js';
+import { fieldIntroducedIn, fieldsForVersion, isFieldAvailable, isProfileField, LATEST_API_VERSION, type ProfileField } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
-import { describe, objectOrFalse, optionalInteger, optionalString } from '../internal/validate.js';
 import type { CircuitBreakerOptions } from './circuitBreaker.js';
 
 export interface GraphProfileClientOptions {
-  /** A Page (or Instagram user) access token, or a function of the business account id returning one. Required. */
-  accessToken: AccessTokenProvider;
+  /**
+   * A Page (or Instagram user) access token, or a function of the business account id (and
+   * an abort signal) returning one. Required; the type takes `process.env.X` as it is, and a
+   * missing token is refused at construction.
+   */
+  accessToken: AccessTokenProvider | undefined;
   /** When set, every call carries `appsecret_proof` and `appsecret_time`. */
-  appSecret?: string;
+  appSecret?: string | undefined;
   /** Graph API version to pin. Default: `LATEST_API_VERSION` (v26.0). */
   apiVersion?: string;
   /** `https://graph.facebook.com` (default, Facebook Login) or `https://graph.instagram.com` (Instagram Login), or the emulator's URL. */
@@ -30,7 +44,7 @@ export interface GraphProfileClientOptions {
   /** Largest reply body read, in bytes. Default 65 536. */
   maxResponseBytes?: number;
   /** The undici Dispatcher to send through (a MockAgent in tests). Default: undici's global dispatcher. */
-  dispatcher?: Dispatcher;
+  dispatcher?: Dispatcher | undefined;
   /** Clock in ms since the epoch (for `appsecret_time` and throttling). Default `Date.now`. */
   now?: () => number;
   /** Source of randomness in [0, 1) for retry jitter. Default `Math.random`. */
@@ -60,16 +74,13 @@ export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
 export function resolveClientOptions(options: GraphProfileClientOptions): ResolvedClientOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('GraphProfileClient needs an options object');
-  const apiVersion = options.apiVersion ?? LATEST_API_VERSION;
-  if (parseApiVersion(apiVersion) === undefined) {
-    throw new RangeError(`Option "apiVersion" must look like "v26.0", got ${describe(apiVersion)}${typeof apiVersion === 'string' ? ` "${apiVersion}"` : ''}`);
-  }
+  const apiVersion = apiVersionOption(options.apiVersion, LATEST_API_VERSION);
   const fields = resolveFields(options.fields, apiVersion);
   return {
-    accessToken: resolveAccessToken(options.accessToken),
+    accessToken: requiredAccessToken<AccessTokenProvider>(options.accessToken),
     appSecret: optionalString('appSecret', options.appSecret),
     apiVersion,
-    graphUrl: resolveGraphUrl(options.graphUrl),
+    graphUrl: baseUrlOption('graphUrl', options.graphUrl, DEFAULT_GRAPH_URL),
     fields,
     fieldsParam: fields.join(','),
     timeout: optionalInteger('timeout', options.timeout, 3_000, 1, 600_000),
@@ -79,16 +90,10 @@ export function resolveClientOptions(options: GraphProfileClientOptions): Resolv
     rateLimitBackoff: optionalInteger('rateLimitBackoff', options.rateLimitBackoff, 60_000, 1, 3_600_000),
     circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
     maxResponseBytes: optionalInteger('maxResponseBytes', options.maxResponseBytes, 65_536, 1_024, 16 * 1024 * 1024),
-    dispatcher: resolveDispatcher(options.dispatcher),
-    now: resolveFunction('now', options.now, Date.now),
-    random: resolveFunction('random', options.random, Math.random),
+    dispatcher: dispatcherOption<Dispatcher>(options.dispatcher),
+    now: functionOption('now', options.now, Date.now),
+    random: functionOption('random', options.random, Math.random),
   };
-}
-
-export function resolveAccessToken(token: unknown): AccessTokenProvider {
-  if (typeof token === 'function') return token as AccessTokenProvider;
-  if (typeof token === 'string' && token.length > 0) return token;
-  throw new TypeError(`Option "accessToken" must be a non-empty string or a function of the business id, got ${describe(token)}`);
 }
 
 function resolveFields(fields: unknown, apiVersion: string): readonly ProfileField[] {
@@ -101,35 +106,6 @@ function resolveFields(fields: unknown, apiVersion: string): readonly ProfileFie
     }
   }
   return [...new Set(fields as ProfileField[])];
-}
-
-export function resolveGraphUrl(value: unknown): string {
-  if (value === undefined) return DEFAULT_GRAPH_URL;
-  let url: URL;
-  try {
-    if (typeof value !== 'string') throw new TypeError();
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`Option "graphUrl" must be an absolute http(s) URL, got ${describe(value)}`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-    throw new TypeError('Option "graphUrl" must be an http(s) URL without query, fragment or credentials');
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-export function resolveDispatcher(value: unknown): Dispatcher | undefined {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || typeof (value as Dispatcher).dispatch !== 'function') {
-    throw new TypeError('Option "dispatcher" must be an undici Dispatcher (Agent, Pool, MockAgent, ...)');
-  }
-  return value as Dispatcher;
-}
-
-function resolveFunction<T extends (...args: never[]) => unknown>(name: string, value: unknown, fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'function') throw new TypeError(`Option "${name}" must be a function, got ${describe(value)}`);
-  return value as T;
 }
 
 function resolveCircuitBreaker(value: unknown): Required<CircuitBreakerOptions> | false {

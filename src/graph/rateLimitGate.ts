@@ -1,12 +1,12 @@
 import createDebug from 'debug';
-import { RateLimitError } from '../errors.js';
+import { localErrorFields, RateLimitError } from '../errors.js';
 import { APP_RATE_LIMIT_CODE } from '../platform/graphErrors.js';
-import { parseAppUsage, parseBusinessUseCaseUsage, peakUsage, type AppUsage, type BusinessUseCaseUsage } from '../platform/usage.js';
+import { parseAppUsage, parseBusinessUseCaseUsage, peakUsage, regainAccessMs, type AppUsage, type BusinessUseCaseUsage } from '../platform/usage.js';
 
 const log = createDebug('instagram-profile:throttle');
 
-/** The throttle key of calls that were made without a business id, and of app-wide limits. */
-const APP_KEY = '*';
+/** The key of calls made without a business id and of app-wide limits, for throttles and circuits alike. */
+export const APP_KEY = '*';
 const MAX_BACKOFF_MS = 3_600_000;
 
 export interface UsageSnapshot {
@@ -69,15 +69,15 @@ export class RateLimitGate {
   onRateLimited(businessId: string | undefined, graphCode: number | undefined, snapshot: UsageSnapshot | undefined): number {
     const key = graphCode === APP_RATE_LIMIT_CODE || businessId === undefined ? APP_KEY : businessId;
     const strikes = (this.#blocks.get(key)?.strikes ?? 0) + 1;
-    const hintMinutes = Math.max(0, ...(snapshot?.business ?? []).map((u) => u.estimatedTimeToRegainAccessMinutes));
-    const waitMs = hintMinutes > 0 ? hintMinutes * 60_000 : Math.min(MAX_BACKOFF_MS, this.backoff * 2 ** (strikes - 1));
+    const hintMs = regainAccessMs(snapshot?.business ?? [], businessId);
+    const waitMs = hintMs > 0 ? hintMs : Math.min(MAX_BACKOFF_MS, this.backoff * 2 ** (strikes - 1));
     const error = new RateLimitError(
       `Graph API calls ${key === APP_KEY ? 'of this app' : `for business ${key}`} are throttled (code ${graphCode ?? 'unknown'}); not calling for ${Math.ceil(waitMs / 1000)} s`,
-      { status: 0, graphCode, subcode: undefined, type: undefined, fbtraceId: undefined, isTransient: false },
+      localErrorFields(graphCode),
       waitMs,
     );
     this.#blocks.set(key, { until: this.now() + waitMs, error, strikes });
-    log('throttled %s for %d ms (%s)', key === APP_KEY ? 'the app' : `business ${key}`, waitMs, hintMinutes > 0 ? "Meta's estimate" : `backoff, strike ${strikes}`);
+    log('throttled %s for %d ms (%s)', key === APP_KEY ? 'the app' : `business ${key}`, waitMs, hintMs > 0 ? "Meta's estimate" : `backoff, strike ${strikes}`);
     return waitMs;
   }
 

@@ -18,6 +18,10 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** True when the deadline, not the parent signal, aborted. */
   readonly timedOut: boolean;
+  /** The deadline's length, in ms. */
+  readonly ms: number;
+  /** Time left before the deadline, in ms, on the monotonic clock (`performance.now`). */
+  remaining(): number;
   dispose(): void;
 }
 
@@ -27,6 +31,7 @@ export interface Deadline {
  */
 export function deadlineController(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
+  const startedAt = performance.now();
   let timedOut = false;
   const onParentAbort = () => {
     // Once the parent aborted, the deadline can no longer be what ended the call.
@@ -44,6 +49,8 @@ export function deadlineController(ms: number, parent?: AbortSignal): Deadline {
     get timedOut() {
       return timedOut;
     },
+    ms,
+    remaining: () => ms - (performance.now() - startedAt),
     dispose() {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onParentAbort);

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import createDebug from 'debug';
 import { format, inspect } from 'node:util';
 import type { GraphProfileClientOptions, InstagramProfileError } from '../../src/index.js';
-import { BUSINESS, FB, IGSID, SECRET, TOKEN, adaReply, failure, graphError, graphMock } from './graphMock.js';
+import { BUSINESS, FB, IGSID, SECRET, TOKEN, adaReply, failure, graphError, graphMock, urlForms } from './graphMock.js';
 
-/** A token with characters that URL encoding changes, so its encoded form is a second secret. */
-const ODD_TOKEN = 'IGQV/Jtoken+with=odd|chars';
-const SECRETS = [TOKEN, SECRET, ODD_TOKEN, encodeURIComponent(ODD_TOKEN)];
+/** A token with characters that URL encoding changes, two ways (URLSearchParams also escapes "!"), so its encoded forms are more secrets. */
+const ODD_TOKEN = 'IGQV/Jtoken+with=odd|chars!';
+const SECRETS = [TOKEN, SECRET, ...urlForms(ODD_TOKEN)];
 
 /** Every text an error can show: message, stack, each own property at any depth, inspect and JSON. */
 function textsOf(error: unknown): string[] {
@@ -49,6 +49,9 @@ describe('GraphProfileClient secrets', () => {
     ['Graph echoing the token and secret in message and error_user_msg', (token) =>
       graph.reply(400, graphError(190, { message: `Invalid OAuth access token ${token} (secret ${SECRET})`, error_user_msg: `token ${token}`, type: `T ${token}`, fbtrace_id: token })),
     ],
+    ['Graph echoing the token form-encoded, as URLSearchParams writes it', (token) =>
+      graph.reply(400, graphError(100, { message: `Invalid parameter ${new URLSearchParams({ access_token: token })}` })),
+    ],
     ['Graph echoing the token in a 230 as HTTP 500', (token) => graph.reply(500, graphError(230, { message: `consent ${token}` }))],
     ['Graph echoing the token in a rate limit', (token) => graph.reply(400, graphError(80002, { message: `limit ${token}` }))],
     ['Graph echoing the token in a transient error, retried', (token) => graph.reply(503, graphError(2, { is_transient: true, message: `retry ${token}` }), { times: 2 }), { retries: 1 }],
@@ -79,6 +82,37 @@ describe('GraphProfileClient secrets', () => {
       });
     }
   }
+
+  describe('a failing accessToken function', () => {
+    it('should keep its error as the cause only with the app secret removed, in util.inspect too', async () => {
+      const provider = () => Promise.reject(Object.assign(new Error(`vault refused app secret ${SECRET}`), { hint: `secret=${encodeURIComponent(SECRET)}` }));
+      const error = await failure(graph.client({ accessToken: provider, appSecret: SECRET }).fetchProfile(IGSID, { businessId: BUSINESS }));
+      expect(error).to.include({ code: 'ACCESS_TOKEN_INVALID' });
+      expect((error.cause as Error).message).to.equal('vault refused app secret [redacted]');
+      expectNoSecrets(error);
+      expect(graph.paths).to.have.length(0);
+    });
+
+    it('should remove a token the function gave before, should its later error name it', async () => {
+      graph.reply(200, adaReply);
+      let calls = 0;
+      const provider = async () => {
+        if (calls++ === 0) return ODD_TOKEN;
+        throw new Error(`refresh of ${ODD_TOKEN} failed (${encodeURIComponent(ODD_TOKEN)})`);
+      };
+      const client = graph.client({ accessToken: provider });
+      await client.fetchProfile(IGSID);
+      const error = await failure(client.fetchProfile(IGSID));
+      expect((error.cause as Error).message).to.equal('refresh of [redacted] failed ([redacted])');
+      expectNoSecrets(error);
+    });
+
+    it('should keep the cause itself when it names no secret', async () => {
+      const cause = new Error('vault down');
+      const error = await failure(graph.client({ accessToken: () => Promise.reject(cause), appSecret: SECRET }).fetchProfile(IGSID));
+      expect(error.cause).to.equal(cause);
+    });
+  });
 
   it('should keep the secrets out of the error answered while throttled', async () => {
     graph.reply(400, graphError(4, { message: `app limit ${TOKEN}` }));
@@ -137,7 +171,9 @@ describe('GraphProfileClient secrets', () => {
       await failure(client.fetchProfile(IGSID, { businessId: BUSINESS }));
       await failure(client.fetchProfile(IGSID, { businessId: BUSINESS })); // throttled: answered at once
       await client.fetchProfile(IGSID);
-      expect(lines.join('\n')).to.match(/retrying/).and.match(/network error/).and.match(/throttled/).and.match(/usage at 95%/);
+      const failing = graph.client({ accessToken: () => Promise.reject(new Error(`no token; secret ${SECRET}`)), appSecret: SECRET });
+      await failure(failing.fetchProfile(IGSID));
+      expect(lines.join('\n')).to.match(/retrying/).and.match(/network error/).and.match(/throttled/).and.match(/usage at 95%/).and.match(/accessToken function failed/);
       for (const line of lines) {
         for (const secret of SECRETS) expect(line).not.to.include(secret);
         expect(line).not.to.include('access_token=').and.not.include('appsecret_proof=');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { createHmac } from 'node:crypto';
 import { AccessTokenError, GraphProfileClient, type GraphProfileClientOptions, InstagramProfileError, LATEST_API_VERSION } from '../../src/index.js';
-import { ALL_FIELDS, BUSINESS, FB, IG, IGSID, NOW, SECRET, TOKEN, adaReply, failure, graphMock } from './graphMock.js';
+import { ALL_FIELDS, BUSINESS, FB, IG, IGSID, NOW, SECRET, TOKEN, adaReply, failure, graphMock, urlForms } from './graphMock.js';
 
 /** Independent of src/: the proof as Meta documents it. */
 const expectedProof = (token: string, time: number) => createHmac('sha256', SECRET).update(`${token}|${time}`).digest('hex');
@@ -20,13 +20,15 @@ describe('GraphProfileClient', () => {
   });
 
   describe('requests', () => {
-    it('should GET /<version>/<igsid> with every field of the version and the token', async () => {
+    it('should GET /<version>/<igsid> with every field of the version, the token in the Authorization header only', async () => {
       graph.reply(200, adaReply);
       const profile = await graph.client().fetchProfile(IGSID);
       const url = new URL(`${FB}${graph.paths[0]}`);
       expect(url.pathname).to.equal(`/${LATEST_API_VERSION}/${IGSID}`);
       expect(url.searchParams.get('fields')).to.equal(ALL_FIELDS);
-      expect(url.searchParams.get('access_token')).to.equal(TOKEN);
+      expect(graph.bearer()).to.equal(TOKEN);
+      expect(url.searchParams.has('access_token')).to.equal(false);
+      for (const form of urlForms(TOKEN)) expect(graph.paths[0]).not.to.include(form);
       expect(url.searchParams.has('appsecret_proof')).to.equal(false);
       expect(url.searchParams.has('appsecret_time')).to.equal(false);
       expect(profile).to.deep.equal({
@@ -141,15 +143,17 @@ describe('GraphProfileClient', () => {
       await client.fetchProfile(IGSID, { businessId: BUSINESS });
       await client.fetchProfile(IGSID, { businessId: BUSINESS });
       await graph.client({ accessToken: () => 'sync-token' }).fetchProfile(IGSID);
-      expect(provider.args).to.deep.equal([[BUSINESS], [BUSINESS]]);
-      expect([0, 1, 2].map((n) => graph.query(n).get('access_token'))).to.deep.equal([`token-1-of-${BUSINESS}`, `token-2-of-${BUSINESS}`, 'sync-token']);
+      expect(provider.args.map(([businessId]) => businessId)).to.deep.equal([BUSINESS, BUSINESS]);
+      for (const [, options] of provider.args) expect((options as { signal: unknown }).signal).to.be.instanceOf(AbortSignal);
+      expect([0, 1, 2].map((n) => graph.bearer(n))).to.deep.equal([`token-1-of-${BUSINESS}`, `token-2-of-${BUSINESS}`, 'sync-token']);
     });
 
     it('should pass undefined to the accessToken function when no business id is given', async () => {
       graph.reply(200, adaReply);
       const provider = sinon.stub().returns('t0ken');
       await graph.client({ accessToken: provider }).fetchProfile(IGSID);
-      expect(provider.firstCall.args).to.deep.equal([undefined]);
+      expect(provider.firstCall.args).to.have.length(2);
+      expect(provider.firstCall.args[0]).to.equal(undefined);
     });
 
     const failingProviders: Array<[string, () => unknown]> = [

@@ -48,10 +48,22 @@ describe('GraphProfileClient throttling', () => {
       expect(graph.paths).to.have.length(3);
     });
 
-    it('should use the longest estimate in the header', async () => {
+    it("should use the longest of the business's own estimates", async () => {
       const header = JSON.stringify({ [BUSINESS]: [usageEntry(3), usageEntry(7)] });
       graph.reply(400, graphError(32), { headers: { 'x-business-use-case-usage': header } });
       expect(await failure(read(client(), BUSINESS))).to.include({ retryAfterMs: 7 * MINUTE });
+    });
+
+    it("should wait the throttled business's own estimate, not another key's longer one", async () => {
+      const header = JSON.stringify({ [BUSINESS]: [usageEntry(2)], [OTHER_BUSINESS]: [usageEntry(45)] });
+      graph.reply(400, graphError(80002), { headers: { 'x-business-use-case-usage': header } });
+      expect(await failure(read(client(), BUSINESS))).to.include({ retryAfterMs: 2 * MINUTE });
+    });
+
+    it('should fall back to the longest estimate when the header keys another id (the Page, with Facebook Login)', async () => {
+      const header = JSON.stringify({ '101112131415': [usageEntry(4), usageEntry(9)] });
+      graph.reply(400, graphError(32), { headers: { 'x-business-use-case-usage': header } });
+      expect(await failure(read(client(), BUSINESS))).to.include({ retryAfterMs: 9 * MINUTE });
     });
 
     it('should block every business, and calls without one, after app-wide code 4', async () => {
@@ -182,6 +194,55 @@ describe('GraphProfileClient throttling', () => {
       expect(await failure(read(c, BUSINESS))).to.be.instanceOf(GraphApiError).and.include({ graphCode: 1 });
       expect(await failure(read(c, BUSINESS))).to.be.instanceOf(CircuitOpenError).and.include({ retryAfterMs: 10_000 });
       expect(graph.paths).to.have.length(2);
+    });
+
+    it('should free the probe slot when the probe is aborted, and not close the circuit on it', async () => {
+      graph.reply(503, graphError(1), { times: 2 });
+      graph.reply(200, adaReply, { delay: 200 });
+      graph.reply(503, graphError(1));
+      const c = breaker(2);
+      await failure(read(c, BUSINESS));
+      await failure(read(c, BUSINESS));
+      now += 10_000;
+      const controller = new AbortController(); // the caller's signal, or the cache's on forget()
+      const probe = failure(c.fetchProfile(IGSID, { businessId: BUSINESS, signal: controller.signal }));
+      setTimeout(() => controller.abort(), 20);
+      expect(await probe).to.include({ code: 'GRAPH_ABORTED' });
+      // The slot is free: the next call is the probe. It fails, and the circuit, never closed, opens again.
+      expect(await failure(read(c, BUSINESS))).to.be.instanceOf(GraphApiError).and.include({ graphCode: 1 });
+      expect(await failure(read(c, BUSINESS))).to.be.instanceOf(CircuitOpenError).and.include({ retryAfterMs: 10_000 });
+      expect(graph.paths).to.have.length(4);
+    });
+
+    it('should reopen the circuit when the probe times out in a hanging accessToken function, and free the slot', async () => {
+      graph.reply(503, graphError(1));
+      graph.reply(200, adaReply);
+      let hang = false;
+      const provider = () => (hang ? new Promise<string>(() => {}) : TOKEN);
+      const c = client({ accessToken: provider, retries: 0, timeout: 50, circuitBreaker: { threshold: 1, cooldown: 10_000 } });
+      await failure(read(c, BUSINESS));
+      now += 10_000;
+      hang = true;
+      expect(await failure(read(c, BUSINESS))).to.include({ code: 'GRAPH_TIMEOUT' });
+      expect(await failure(read(c, BUSINESS))).to.be.instanceOf(CircuitOpenError).and.include({ retryAfterMs: 10_000 });
+      now += 10_000;
+      hang = false;
+      expect((await read(c, BUSINESS)).id).to.equal(IGSID); // a real success closes it
+      expect(graph.paths).to.have.length(2);
+    });
+
+    it('should close the circuit only on a real success, not on a rate limit', async () => {
+      graph.reply(503, graphError(1), { times: 2 });
+      graph.reply(400, graphError(80002));
+      graph.reply(503, graphError(1));
+      const c = client({ retries: 0, rateLimitBackoff: 1_000, circuitBreaker: { threshold: 2, cooldown: 10_000 } });
+      await failure(read(c, BUSINESS));
+      await failure(read(c, BUSINESS));
+      now += 10_000;
+      expect(await failure(read(c, BUSINESS))).to.be.instanceOf(RateLimitError);
+      now += 1_000; // the throttle has passed; the circuit was not closed by it
+      expect(await failure(read(c, BUSINESS))).to.include({ graphCode: 1 });
+      expect(await failure(read(c, BUSINESS))).to.be.instanceOf(CircuitOpenError);
     });
 
     it('should keep one circuit per business', async () => {

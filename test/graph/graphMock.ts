@@ -50,6 +50,8 @@ export function graphMock() {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const paths: string[] = [];
+  /** The request headers of every request answered, lower-cased names. */
+  const requestHeaders: Array<Record<string, string>> = [];
 
   function reply(status: number, body: unknown, { times = 1, host = FB, headers = {}, delay = 0 }: ReplyOptions = {}) {
     const interceptor = agent
@@ -57,6 +59,7 @@ export function graphMock() {
       .intercept({ path: () => true, method: 'GET' })
       .reply((options) => {
         paths.push(options.path);
+        requestHeaders.push(headersOf(options.headers));
         const data = typeof body === 'string' ? body : JSON.stringify(body);
         return { statusCode: status, data, responseOptions: { headers: { 'content-type': 'application/json', ...headers } } };
       });
@@ -67,6 +70,9 @@ export function graphMock() {
   const client = (options: Partial<GraphProfileClientOptions> = {}) =>
     new GraphProfileClient({ accessToken: TOKEN, dispatcher: agent, retryDelay: 0, now: () => NOW, ...options });
 
+  /** The token the n-th request carried in its Authorization header. */
+  const bearer = (n = 0) => /^Bearer (.+)$/.exec(requestHeaders[n]?.authorization ?? expect.fail(`no Authorization header in request #${n}`))?.[1];
+
   /** The query of the n-th request answered. */
   const query = (n = 0) => new URL(`${FB}${paths[n] ?? expect.fail(`no request #${n}`)}`).searchParams;
 
@@ -75,5 +81,18 @@ export function graphMock() {
     await agent.close();
   }
 
-  return { agent, paths, reply, client, query, close };
+  return { agent, paths, requestHeaders, reply, client, query, bearer, close };
+}
+
+/** Request headers as MockAgent hands them over (an object, or a flat array of name/value pairs), lower-cased. */
+export function headersOf(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(raw)) for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
+  else if (raw !== null && typeof raw === 'object') for (const [name, value] of Object.entries(raw)) out[name.toLowerCase()] = String(value);
+  return out;
+}
+
+/** Every form a token takes in a URL: as is, encodeURIComponent, and URLSearchParams (form) encoding. */
+export function urlForms(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)];
 }

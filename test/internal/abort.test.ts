@@ -92,6 +92,19 @@ describe('internal/abort', () => {
       deadline.dispose();
     });
 
+    it('should tell the time left on the monotonic clock, and its length', () => {
+      const monotonic = sinon.useFakeTimers({ toFake: ['performance'], now: 0 });
+      try {
+        const deadline = deadlineController(500);
+        monotonic.tick(120);
+        expect(deadline.remaining()).to.equal(380);
+        expect(deadline.ms).to.equal(500);
+        deadline.dispose();
+      } finally {
+        monotonic.restore();
+      }
+    });
+
     it('should release the timer and the parent listener on dispose', async () => {
       const parent = new AbortController();
       const remove = sinon.spy(parent.signal, 'removeEventListener');
