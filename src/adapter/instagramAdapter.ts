@@ -1,22 +1,19 @@
 import createDebug from 'debug';
 import { type Activity, BotAdapter, type ConversationReference, type ResourceResponse, TurnContext } from 'botbuilder';
 import { InstagramProfileError } from '../errors.js';
-import { delay } from '../internal/abort.js';
-import { isIgsid } from '../platform/igsid.js';
-import { verifyWebhookSignature } from '../platform/signatures.js';
-import { DeliveryDedupe } from './dedupe.js';
-import { answerHandshake } from './handshake.js';
-import { headerOf, respond, type WebhookRequest, type WebhookResponse } from './http.js';
-import { type InstagramAdapterOptions, type ResolvedAdapterOptions, resolveAdapterOptions } from './options.js';
-import { readRawBody } from './requestBody.js';
-import { SendApiClient } from './sendApi.js';
-import { activitiesFromEntries, CHANNEL_ID, type InboundTurn } from './toActivities.js';
-import { sendApiBodiesFor } from './toSendApi.js';
-import { TurnQueue } from './turnQueue.js';
+import type { InboundActivity } from '../webhook/activity.js';
+import { WebhookCore } from '../webhook/core.js';
+import { answerHandshake } from '../webhook/handshake.js';
+import { respond, type WebhookRequest, type WebhookResponse } from '../webhook/http.js';
+import type { InstagramWebhookOptions } from '../webhook/options.js';
+import { CHANNEL_ID } from '../webhook/toActivities.js';
 
 const log = createDebug('instagram-profile:adapter');
 
 export type BotLogic = (context: TurnContext) => Promise<void>;
+
+/** Options of `InstagramAdapter`; the same as the Agents SDK adapter's. */
+export type InstagramAdapterOptions = InstagramWebhookOptions;
 
 /** The part of a Botkit controller the adapter uses when Botkit loads it as a plugin. */
 interface BotkitLike {
@@ -24,25 +21,24 @@ interface BotkitLike {
   getConfig(key: string): unknown;
 }
 
+/** What `process` accepts as the bot: a function of the context, or anything with `run(context)` (an `ActivityHandler`). */
+export type BotLogicOrHandler = BotLogic | { run(context: TurnContext): Promise<void> };
+
 /**
  * A Bot Framework adapter for Instagram messaging webhooks and the Send API. Works with
  * Node `http`, Express and Restify, and as Botkit's adapter. The webhook is acknowledged
  * (200) before any turn runs; turns of one customer then run in delivery order, turns of
- * different customers concurrently; repeated deliveries run once.
+ * different customers concurrently; repeated deliveries run once. All of that lives in the
+ * framework-neutral `WebhookCore`; this class only makes botbuilder turns of it.
  */
 export class InstagramAdapter extends BotAdapter {
   /** Botkit loads its adapter as a plugin by this name (see `init`). */
   readonly name = 'Instagram Adapter';
-  readonly #options: ResolvedAdapterOptions;
-  readonly #dedupe: DeliveryDedupe;
-  readonly #queue = new TurnQueue();
-  readonly #sendApi: SendApiClient;
+  readonly #core: WebhookCore;
 
   constructor(options: InstagramAdapterOptions) {
     super();
-    this.#options = resolveAdapterOptions(options);
-    this.#dedupe = new DeliveryDedupe(this.#options.dedupe);
-    this.#sendApi = new SendApiClient(this.#options);
+    this.#core = new WebhookCore(options, 'InstagramAdapter');
   }
 
   /**
@@ -50,51 +46,27 @@ export class InstagramAdapter extends BotAdapter {
    * Resolves once the response is sent; turns go on afterwards (see `drain()`). Never
    * rejects because of a turn: turn errors go to `onTurnError`, else to the debug log.
    */
-  async process(req: WebhookRequest, res: WebhookResponse, logic: BotLogic): Promise<void> {
-    if (typeof logic !== 'function') {
+  async process(req: WebhookRequest, res: WebhookResponse, bot: BotLogicOrHandler): Promise<void> {
+    const logic = logicOf(bot);
+    if (!logic) {
       respond(res, 500);
-      throw new TypeError('InstagramAdapter.process needs the bot logic: process(req, res, async (context) => { ... })');
+      throw new TypeError('InstagramAdapter.process needs the bot: process(req, res, async (context) => { ... }) or an ActivityHandler');
     }
-    try {
-      const method = (req.method ?? 'POST').toUpperCase();
-      if (method === 'GET') {
-        const ok = answerHandshake(req, res, this.#options.verifyToken);
-        log('webhook handshake %s', ok ? 'accepted' : 'refused');
-        return;
-      }
-      if (method !== 'POST') return respond(res, 405, 'method not allowed', { allow: 'GET, POST' });
-      const turns = await this.#acceptDelivery(req, res);
-      if (turns) this.#schedule(turns, logic);
-    } catch (error) {
-      log('webhook request failed: %O', error);
-      respond(res, 500);
-    }
+    await this.#core.handle(req, res, (activity) => this.#runTurn(activity, logic));
   }
 
   /** Alias of `process`: Botkit's web server calls `processActivity(req, res, logic)`. */
-  processActivity(req: WebhookRequest, res: WebhookResponse, logic: BotLogic): Promise<void> {
-    return this.process(req, res, logic);
+  processActivity(req: WebhookRequest, res: WebhookResponse, bot: BotLogicOrHandler): Promise<void> {
+    return this.process(req, res, bot);
   }
 
   /** Resolves when every turn scheduled so far has finished (for tests and graceful shutdown). */
   drain(): Promise<void> {
-    return this.#queue.drain();
+    return this.#core.drain();
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const responses: ResourceResponse[] = [];
-    for (const activity of activities) {
-      if (activity.type === 'delay') {
-        await delay(typeof activity.value === 'number' ? activity.value : 1_000);
-        responses.push({ id: '' });
-        continue;
-      }
-      const businessId = businessOf(activity, context.activity);
-      let id = '';
-      for (const body of sendApiBodiesFor(activity)) id = (await this.#sendApi.send(businessId, body)).messageId ?? id;
-      responses.push({ id });
-    }
-    return responses;
+    return this.#core.send(activities as never, context.activity as never);
   }
 
   async updateActivity(_context: TurnContext, _activity: Partial<Activity>): Promise<void> {
@@ -109,7 +81,7 @@ export class InstagramAdapter extends BotAdapter {
   async continueConversation(reference: Partial<ConversationReference>, logic: BotLogic): Promise<void> {
     const activity = TurnContext.applyConversationReference({ type: 'event', name: 'continueConversation' }, reference, true);
     activity.channelId ??= CHANNEL_ID;
-    activity.serviceUrl ??= this.#options.graphUrl;
+    activity.serviceUrl ??= this.#core.options.graphUrl;
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 
@@ -118,76 +90,13 @@ export class InstagramAdapter extends BotAdapter {
     const path = botkit.getConfig('webhook_uri');
     if (typeof botkit.webserver?.get !== 'function' || typeof path !== 'string') return;
     botkit.webserver.get(path, (req, res) => {
-      answerHandshake(req, res, this.#options.verifyToken);
+      answerHandshake(req, res, this.#core.options.verifyToken);
     });
   }
 
-  /** Reads, verifies and parses a POST; answers it; returns the turns to run (none when refused). */
-  async #acceptDelivery(req: WebhookRequest, res: WebhookResponse): Promise<InboundTurn[] | undefined> {
-    const { maxBodyBytes, bodyTimeoutMs, appSecret, graphUrl } = this.#options;
-    const body = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
-    if (!body.ok) {
-      log('refused a webhook (%d): %s', body.status, body.reason);
-      respond(res, body.status, body.status === 401 ? 'signature cannot be verified' : body.reason, body.status === 401 ? {} : { connection: 'close' });
-      return undefined;
-    }
-    if (!verifyWebhookSignature(body.bytes, headerOf(req, 'x-hub-signature-256'), appSecret)) {
-      log('refused a webhook: missing or wrong X-Hub-Signature-256');
-      respond(res, 401, 'invalid signature');
-      return undefined;
-    }
-    const delivery = parseDelivery(body.bytes);
-    if (typeof delivery === 'string') {
-      log('refused a webhook (400): %s', delivery);
-      respond(res, 400, delivery);
-      return undefined;
-    }
-    if (delivery.object !== CHANNEL_ID) {
-      log('ignored a webhook for object %s: this adapter handles "instagram" only', String(delivery.object).slice(0, 40));
-      respond(res, 200, 'ignored');
-      return undefined;
-    }
-    const turns = activitiesFromEntries(delivery.entry, graphUrl);
-    respond(res, 200, 'EVENT_RECEIVED');
-    return turns;
-  }
-
-  #schedule(turns: InboundTurn[], logic: BotLogic): void {
-    const { dedupe, now } = this.#options;
-    for (const { activity, dedupeKey, queueKey } of turns) {
-      // Older than the de-duplication window: it may have run and been forgotten since, so it must not run.
-      if (dedupe && activity.timestamp instanceof Date && now() - activity.timestamp.getTime() > dedupe.ttlMs) {
-        log('dropped a delivery older than the de-duplication window: %s', dedupeKey ?? activity.id ?? '-');
-        continue;
-      }
-      if (!this.#dedupe.firstTime(dedupeKey)) {
-        log('dropped a repeated delivery: %s', dedupeKey);
-        continue;
-      }
-      void this.#queue.enqueue(queueKey, () => this.#boundedTurn(activity, logic));
-    }
-  }
-
-  /** The turn, or its time limit: a turn that never settles must not hold its customer's queue forever. */
-  #boundedTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
-    const { turnTimeoutMs } = this.#options;
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        log('turn %s still running after %d ms: letting the next turns of this customer go ahead', activity.id ?? '-', turnTimeoutMs);
-        resolve();
-      }, turnTimeoutMs);
-      timer.unref?.();
-      // #runTurn never rejects: it hands turn errors to onTurnError or the log.
-      void this.#runTurn(activity, logic).then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  async #runTurn(activity: Partial<Activity>, logic: BotLogic): Promise<void> {
+  async #runTurn(activity: InboundActivity, logic: BotLogic): Promise<void> {
     try {
-      await this.runMiddleware(new TurnContext(this, activity), logic);
+      await this.runMiddleware(new TurnContext(this, activity as Partial<Activity>), logic);
     } catch (error) {
       // No onTurnError, or it threw: the webhook was answered long ago, so only the log can tell.
       log('turn %s (%s) failed: %O', activity.id ?? '-', activity.type, error);
@@ -195,24 +104,8 @@ export class InstagramAdapter extends BotAdapter {
   }
 }
 
-type Delivery = { object: unknown; entry: unknown[] };
-
-/** The delivery, or why it is not one: JSON object with an `entry` array. */
-function parseDelivery(bytes: Buffer): Delivery | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return 'the body is not JSON';
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return 'the body is not a JSON object';
-  const { object, entry } = json as { object?: unknown; entry?: unknown };
-  if (!Array.isArray(entry)) return 'the body has no "entry" array';
-  return { object, entry };
-}
-
-/** The business account a reply is sent as: the reply's `from`, else the incoming activity's recipient. */
-function businessOf(outgoing: Partial<Activity>, incoming: Partial<Activity> | undefined): string | undefined {
-  const candidates = [outgoing.from?.id, incoming?.recipient?.id];
-  return candidates.find((id) => isIgsid(id));
+function logicOf(bot: BotLogicOrHandler): BotLogic | undefined {
+  if (typeof bot === 'function') return bot;
+  if (bot !== null && typeof bot === 'object' && typeof bot.run === 'function') return (context) => bot.run(context);
+  return undefined;
 }

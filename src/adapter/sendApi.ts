@@ -8,7 +8,7 @@ import { parseJson, readBodyText } from '../graph/readBody.js';
 import { graphErrorFrom, readErrorEnvelope } from '../platform/graphErrors.js';
 import { appSecretProof } from '../platform/signatures.js';
 import { parseBusinessUseCaseUsage } from '../platform/usage.js';
-import type { ResolvedAdapterOptions } from './options.js';
+import type { ResolvedWebhookOptions as ResolvedAdapterOptions } from '../webhook/options.js';
 
 const log = createDebug('instagram-profile:adapter:send');
 const MAX_REPLY_BYTES = 65_536;

@@ -1,4 +1,6 @@
-import type { CommentValue, MessagingEvent } from '../platform/webhook.js';
+import { isRecord } from '../internal/json.js';
+import { isIgsid } from '../platform/igsid.js';
+import { entryRefOf, readChangeItem, readMessagingItem, WEBHOOK_ITEM_KEY, type WebhookItem } from '../platform/webhookItem.js';
 
 export type InstagramEventKind =
   | 'message'
@@ -47,26 +49,6 @@ interface ResolvedEventOptions {
   accounts: ReadonlySet<string>;
 }
 
-const MAX_ID_LENGTH = 32;
-
-/** Digits only, 1 to 32 of them; checked with char codes to stay cheap on the hot path. */
-function isDigits(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) return false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 48 || code > 57) return false;
-  }
-  return true;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object';
-}
-
 function stringSet(name: string, value: Iterable<string> | undefined, digitsOnly = false): ReadonlySet<string> {
   if (value === undefined) return new Set();
   if (value === null || typeof (value as Iterable<string>)[Symbol.iterator] !== 'function' || typeof value === 'string') {
@@ -75,7 +57,7 @@ function stringSet(name: string, value: Iterable<string> | undefined, digitsOnly
   const set = new Set<string>();
   for (const item of value) {
     if (typeof item !== 'string') throw new TypeError(`Option "${name}" must hold only strings`);
-    if (digitsOnly && !isDigits(item)) throw new TypeError(`Option "${name}" must hold account ids made of digits only`);
+    if (digitsOnly && !isIgsid(item)) throw new TypeError(`Option "${name}" must hold account ids made of digits only`);
     set.add(item);
   }
   return set;
@@ -91,18 +73,68 @@ function resolveOptions(options: InstagramEventOptions | undefined): ResolvedEve
   };
 }
 
-function comment(channelData: Record<string, unknown>): InstagramEvent | undefined {
-  const value = channelData.value as CommentValue | undefined;
-  const igsid = isObject(value) && isObject(value.from) ? value.from.id : undefined;
-  if (!isDigits(igsid)) return undefined;
-  const entryId = isObject(channelData.entry) ? channelData.entry.id : undefined;
-  const event: InstagramEvent = { kind: 'comment', igsid, grantsConsent: false };
-  if (isDigits(entryId)) event.businessId = entryId;
-  const commentText = text(value?.text);
-  if (commentText !== undefined) event.text = commentText;
-  const id = text(value?.id) ?? text(value?.comment_id);
-  if (id !== undefined) event.mid = id;
+/** Change fields whose author is a customer commenting (no consent: Meta grants none for comments). */
+const COMMENT_FIELDS: ReadonlySet<string> = new Set(['comments', 'live_comments']);
+
+/** The event of one webhook item, as the one reader (`webhookItem`) read it. */
+function eventOf(item: WebhookItem, options: ResolvedEventOptions): InstagramEvent {
+  const raw = item.payload;
+  let event: InstagramEvent;
+  switch (item.kind) {
+    case 'message':
+    case 'deleted': {
+      // A deleted message was sent first, so it carries the consent that message gave.
+      const message = raw.message as Record<string, unknown>;
+      const quickReply = isRecord(message.quick_reply) ? message.quick_reply : undefined;
+      event = { kind: quickReply ? 'quick_reply' : 'message', igsid: item.customerId, grantsConsent: true };
+      assign(event, 'text', text(message.text));
+      if (quickReply) assign(event, 'payload', text(quickReply.payload));
+      break;
+    }
+    case 'echo':
+      event = { kind: 'echo', igsid: item.customerId, grantsConsent: false };
+      assign(event, 'text', text((raw.message as Record<string, unknown>).text));
+      break;
+    case 'postback': {
+      const postback = raw.postback as Record<string, unknown>;
+      const payload = text(postback.payload);
+      event = { kind: postbackKind(payload, options), igsid: item.customerId, grantsConsent: true };
+      assign(event, 'title', text(postback.title));
+      assign(event, 'payload', payload);
+      break;
+    }
+    case 'reaction': {
+      const reaction = raw.reaction as Record<string, unknown>;
+      event = { kind: 'reaction', igsid: item.customerId, grantsConsent: false };
+      assign(event, 'text', text(reaction.emoji) ?? text(reaction.reaction));
+      break;
+    }
+    case 'edit':
+      event = { kind: 'edit', igsid: item.customerId, grantsConsent: false };
+      assign(event, 'text', text((raw.message_edit as Record<string, unknown>).text));
+      break;
+    case 'read':
+      event = { kind: 'read', igsid: item.customerId, grantsConsent: false };
+      break;
+    case 'referral':
+      event = { kind: 'referral', igsid: item.customerId, grantsConsent: false };
+      assign(event, 'payload', text((raw.referral as Record<string, unknown>).ref));
+      break;
+    case 'change':
+      event = { kind: COMMENT_FIELDS.has(item.field!) ? 'comment' : 'other', igsid: item.customerId, grantsConsent: false };
+      assign(event, 'text', text(raw.text));
+      break;
+    default:
+      // Kinds Meta adds later: nothing known to grant consent.
+      event = { kind: 'other', igsid: item.customerId, grantsConsent: false };
+  }
+  assign(event, 'mid', item.mid);
+  if (item.businessId !== undefined) event.businessId = item.businessId;
   return event;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function postbackKind(payload: string | undefined, options: ResolvedEventOptions): InstagramEventKind {
@@ -111,71 +143,39 @@ function postbackKind(payload: string | undefined, options: ResolvedEventOptions
   return options.menu.has(payload) ? 'persistent_menu' : 'postback';
 }
 
-function messaging(item: MessagingEvent, options: ResolvedEventOptions): InstagramEvent | undefined {
-  const message = isObject(item.message) ? item.message : undefined;
-  const echo = message?.is_echo === true;
-  const customer = echo ? item.recipient : item.sender;
-  const business = echo ? item.sender : item.recipient;
-  const igsid = isObject(customer) ? customer.id : undefined;
-  if (!isDigits(igsid)) return undefined;
-  const businessId = isObject(business) && isDigits(business.id) ? business.id : undefined;
-
-  let event: InstagramEvent;
-  if (message) {
-    const quickReply = isObject(message.quick_reply) ? message.quick_reply : undefined;
-    event = { kind: echo ? 'echo' : quickReply ? 'quick_reply' : 'message', igsid, grantsConsent: !echo };
-    assign(event, 'mid', text(message.mid));
-    assign(event, 'text', text(message.text));
-    if (quickReply) assign(event, 'payload', text(quickReply.payload));
-  } else if (isObject(item.postback)) {
-    const payload = text(item.postback.payload);
-    event = { kind: postbackKind(payload, options), igsid, grantsConsent: true };
-    assign(event, 'mid', text(item.postback.mid));
-    assign(event, 'title', text(item.postback.title));
-    assign(event, 'payload', payload);
-  } else if (isObject(item.reaction)) {
-    event = { kind: 'reaction', igsid, grantsConsent: false };
-    assign(event, 'mid', text(item.reaction.mid));
-    assign(event, 'text', text(item.reaction.emoji) ?? text(item.reaction.reaction));
-  } else if (isObject(item.read)) {
-    event = { kind: 'read', igsid, grantsConsent: false };
-    assign(event, 'mid', text(item.read.mid));
-  } else if (isObject(item.message_edit)) {
-    event = { kind: 'edit', igsid, grantsConsent: false };
-    assign(event, 'mid', text(item.message_edit.mid));
-    assign(event, 'text', text(item.message_edit.text));
-  } else if (isObject(item.referral)) {
-    event = { kind: 'referral', igsid, grantsConsent: false };
-    assign(event, 'payload', text(item.referral.ref));
-  } else {
-    event = { kind: 'other', igsid, grantsConsent: false };
-  }
-  if (businessId !== undefined) event.businessId = businessId;
-  return event;
-}
-
 function assign(event: InstagramEvent, key: 'mid' | 'text' | 'title' | 'payload', value: string | undefined): void {
   if (value !== undefined) event[key] = value;
 }
 
+/**
+ * The webhook item behind an activity: the one the adapter read (kept on channelData), else
+ * read now from the raw event (an activity made by another adapter, or serialised and back).
+ */
+function itemOf(channelData: Record<string, unknown>): WebhookItem | undefined {
+  const kept = (channelData as { [WEBHOOK_ITEM_KEY]?: WebhookItem })[WEBHOOK_ITEM_KEY];
+  if (kept !== undefined) return kept;
+  const entry = entryRefOf(channelData.entry);
+  if (typeof channelData.field === 'string') return readChangeItem({ field: channelData.field, value: channelData.value }, entry);
+  return readMessagingItem(channelData, entry, channelData.standby === true);
+}
+
 /** Botkit's Facebook adapter says 'facebook' for Instagram too: only the account ids tell. */
-function isInstagramFacebookActivity(item: MessagingEvent, options: ResolvedEventOptions): boolean {
-  if (options.accounts.size === 0) return false;
-  const echo = isObject(item.message) && item.message.is_echo === true;
-  const business = echo ? item.sender : item.recipient;
-  return isObject(business) && typeof business.id === 'string' && options.accounts.has(business.id);
+function isInstagramAccount(item: WebhookItem, options: ResolvedEventOptions): boolean {
+  return item.businessId !== undefined && options.accounts.has(item.businessId);
 }
 
 function recognize(activity: unknown, options: ResolvedEventOptions): InstagramEvent | undefined {
-  if (!isObject(activity)) return undefined;
+  if (!isRecord(activity)) return undefined;
   const channelData = activity.channelData;
-  if (!isObject(channelData)) return undefined;
+  if (!isRecord(channelData)) return undefined;
   const channelId = activity.channelId;
   if (channelId === 'instagram') {
-    return channelData.field === 'comments' ? comment(channelData) : messaging(channelData as MessagingEvent, options);
+    const item = itemOf(channelData);
+    return item ? eventOf(item, options) : undefined;
   }
-  if (channelId === 'facebook' && isInstagramFacebookActivity(channelData as MessagingEvent, options)) {
-    return messaging(channelData as MessagingEvent, options);
+  if (channelId === 'facebook' && options.accounts.size > 0) {
+    const item = readMessagingItem(channelData, entryRefOf(undefined), false);
+    return item && isInstagramAccount(item, options) ? eventOf(item, options) : undefined;
   }
   return undefined;
 }

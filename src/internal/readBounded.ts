@@ -4,13 +4,14 @@
  * a refused stream (destroy a Graph reply, drain a webhook request), since only it knows.
  */
 
-/** The part of a Node readable (IncomingMessage, undici's body) the reader needs. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- listener types must accept every emitter's (Node's are `any[]`) */
+/** The part of a Node readable (IncomingMessage, undici's body, a webhook request) the reader needs. */
 export interface ReadableLike {
-  on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
-  on(event: 'end' | 'error', listener: (error?: unknown) => void): unknown;
-  off?(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off?(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: any[]) => void): unknown;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export type BoundedRead =
   | { ok: true; bytes: Buffer }
@@ -32,9 +33,9 @@ export function readBounded(stream: ReadableLike, { maxBytes, timeoutMs }: ReadB
     const finish = (result: BoundedRead) => {
       if (timer !== undefined) clearTimeout(timer);
       const off = (stream.off ?? stream.removeListener)?.bind(stream);
-      off?.('data', onData as never);
-      off?.('end', onEnd as never);
-      off?.('error', onError as never);
+      off?.('data', onData);
+      off?.('end', onEnd);
+      off?.('error', onError);
       resolve(result);
     };
     const onData = (chunk: Buffer | string) => {

@@ -26,7 +26,7 @@ export interface AudienceTiers {
 }
 
 /** Influencer-marketing conventions: 1 K, 10 K, 100 K, 500 K, 1 M. Below `nano`: `personal`. */
-export const DEFAULT_AUDIENCE_TIERS: Readonly<AudienceTiers> = Object.freeze({ nano: 1_000, micro: 10_000, mid: 100_000, macro: 500_000, mega: 1_000_000 });
+const DEFAULT_AUDIENCE_TIERS: Readonly<AudienceTiers> = Object.freeze({ nano: 1_000, micro: 10_000, mid: 100_000, macro: 500_000, mega: 1_000_000 });
 
 const ORDER = ['mega', 'macro', 'mid', 'micro', 'nano'] as const;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { audienceTier, displayName, firstName, followStatus, MAX_NAME_GRAPHEMES, personalize } from '../../src/personalize/index.js';
+import { audienceTier, displayName, firstName, followStatus, MAX_NAME_CODE_UNITS, MAX_NAME_GRAPHEMES, personalize } from '../../src/personalize/index.js';
 import type { InstagramProfile } from '../../src/types.js';
 
 const person = (fields: Partial<InstagramProfile>): InstagramProfile => ({ id: '1001', name: null, profilePic: null, ...fields });
@@ -43,11 +43,27 @@ describe('firstName', () => {
     expect(firstName(person({ name: null }), 'friend')).to.equal('friend');
   });
 
-  it('should cap a huge name without cutting a grapheme', () => {
+  it('should cap a huge name at MAX_NAME_GRAPHEMES, and at MAX_NAME_CODE_UNITS without cutting a grapheme', () => {
+    expect(firstName(person({ name: 'ä'.repeat(200) }))).to.equal('ä'.repeat(MAX_NAME_GRAPHEMES));
     const family = '👩‍👩‍👧‍👦';
     const capped = firstName(person({ name: 'Z' + family.repeat(200) }));
-    expect([...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(capped)]).to.have.length(MAX_NAME_GRAPHEMES);
-    expect(capped).to.equal('Z' + family.repeat(MAX_NAME_GRAPHEMES - 1));
+    const whole = Math.floor((MAX_NAME_CODE_UNITS - 1) / family.length);
+    expect(capped).to.equal('Z' + family.repeat(whole));
+  });
+
+  it('should cap inserted text in code units too: one grapheme with 50 000 combining marks never reaches the reply', () => {
+    const zalgo = `Z${'\u0301'.repeat(50_000)}`;
+    const reply = personalize('Hi {first_name|there}!', person({ name: zalgo }));
+    expect(reply).to.equal('Hi there!');
+    const long = personalize('Hi {name}!', person({ name: 'é'.normalize('NFD').repeat(100) }));
+    expect(long.length).to.be.at.most('Hi !'.length + MAX_NAME_CODE_UNITS);
+  });
+
+  it('should remove Unicode tag characters from names, but keep a subdivision flag whole', () => {
+    const hidden = 'Ada\u{E0049}\u{E0047}\u{E004E}\u{E004F}\u{E0052}\u{E0045}';
+    expect(firstName(person({ name: hidden }))).to.equal('Ada');
+    const england = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}';
+    expect(displayName(person({ name: `Ada ${england}` }))).to.equal(`Ada ${england}`);
   });
 
   it('should keep a Thai name without spaces whole, within the cap', () => {

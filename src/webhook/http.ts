@@ -58,3 +58,16 @@ export function queryOf(req: WebhookRequest): URLSearchParams {
     return new URLSearchParams();
   }
 }
+
+/** A request whose raw body a body parser kept, which the signature check reads. */
+export interface RawBodyRequest {
+  rawBody?: Buffer;
+}
+
+/**
+ * A body parser `verify` hook that keeps the raw bytes for the signature check, for apps
+ * that parse JSON before the adapter: `app.use(express.json({ verify: keepRawBody }))`.
+ */
+export function keepRawBody(req: object, _res: unknown, buf: Buffer): void {
+  (req as RawBodyRequest).rawBody = buf;
+}

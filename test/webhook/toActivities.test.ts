@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { activitiesFromEntries } from '../../src/adapter/toActivities.js';
-import { BUSINESS, CUSTOMER, messaging } from './helpers.js';
+import { activitiesFromEntries } from '../../src/webhook/toActivities.js';
+import { BUSINESS, CUSTOMER, messaging } from '../adapter/helpers.js';
 
 const SERVICE_URL = 'https://graph.facebook.com';
 const ENTRY = { id: BUSINESS, time: 1_752_834_911_539 };

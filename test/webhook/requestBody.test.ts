@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
 import sinon from 'sinon';
-import { readRawBody } from '../../src/adapter/requestBody.js';
+import { readRawBody } from '../../src/webhook/requestBody.js';
 
 function streamRequest(headers: Record<string, string> = {}) {
   return Object.assign(new PassThrough(), { headers, method: 'POST', url: '/' });

@@ -1,3 +1,4 @@
+import { readBounded, type ReadableLike } from '../internal/readBounded.js';
 import { headerOf, type WebhookRequest } from './http.js';
 
 export type BodyResult =
@@ -24,7 +25,13 @@ export async function readRawBody(req: WebhookRequest, maxBytes: number, timeout
       reason: 'the raw body is gone (a body parser consumed it): mount the adapter before body parsers, or keep req.rawBody',
     };
   }
-  return readStream(req, maxBytes, timeoutMs);
+  const read = await readBounded(req as ReadableLike, { maxBytes, timeoutMs });
+  if (read.ok) return read;
+  // Let the rest of a refused body drain instead of stalling the socket.
+  req.resume?.();
+  if (read.reason === 'too-large') return tooLarge(maxBytes);
+  if (read.reason === 'timeout') return { ok: false, status: 408, reason: `the body did not arrive within ${timeoutMs} ms` };
+  return { ok: false, status: 408, reason: 'the request stream failed before the body was complete' };
 }
 
 function keptBytes(value: unknown): Buffer | undefined {
@@ -37,32 +44,4 @@ function keptBytes(value: unknown): Buffer | undefined {
 
 function tooLarge(maxBytes: number): BodyResult {
   return { ok: false, status: 413, reason: `the body exceeds ${maxBytes} bytes` };
-}
-
-function readStream(req: WebhookRequest, maxBytes: number, timeoutMs: number): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: BodyResult) => {
-      clearTimeout(timer);
-      req.off?.('data', onData as never);
-      req.off?.('end', onEnd);
-      req.off?.('error', onError);
-      // Let the rest of a refused body drain instead of stalling the socket.
-      if (!result.ok) req.resume?.();
-      resolve(result);
-    };
-    const onData = (chunk: Buffer | string) => {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      size += buffer.length;
-      if (size > maxBytes) finish(tooLarge(maxBytes));
-      else chunks.push(buffer);
-    };
-    const onEnd = () => finish({ ok: true, bytes: Buffer.concat(chunks, size) });
-    const onError = () => finish({ ok: false, status: 408, reason: 'the request stream failed before the body was complete' });
-    const timer = setTimeout(() => finish({ ok: false, status: 408, reason: `the body did not arrive within ${timeoutMs} ms` }), timeoutMs);
-    req.on?.('data', onData as never);
-    req.on?.('end', onEnd);
-    req.on?.('error', onError);
-  });
 }

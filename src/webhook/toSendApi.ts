@@ -1,10 +1,14 @@
 import createDebug from 'debug';
-import type { Activity, Attachment, CardAction } from 'botbuilder';
 import { InstagramProfileError } from '../errors.js';
+import { isRecord } from '../internal/json.js';
 import { isIgsid } from '../platform/igsid.js';
-import type { SendApiBody } from './sendApi.js';
+import type { SendApiBody } from '../adapter/sendApi.js';
+import type { OutgoingActivity } from './activity.js';
 
-const log = createDebug('instagram-profile:adapter:send');
+const log = createDebug('instagram-profile:webhook:send');
+
+type Attachment = NonNullable<OutgoingActivity['attachments']>[number];
+type CardAction = { title?: unknown; value?: unknown; payload?: unknown };
 
 /** Instagram's limits on quick replies. */
 export const MAX_QUICK_REPLIES = 13;
@@ -22,7 +26,7 @@ interface QuickReply {
  * message). Quick replies ride on the text, which then goes last so the buttons sit under
  * the newest message. Other activity types send nothing.
  */
-export function sendApiBodiesFor(activity: Partial<Activity>): SendApiBody[] {
+export function sendApiBodiesFor(activity: OutgoingActivity): SendApiBody[] {
   if (activity.type === 'typing') return [{ recipient: recipientOf(activity), sender_action: 'typing_on' }];
   if (activity.type !== 'message') {
     log('not sending a %s activity: Instagram has no equivalent', activity.type);
@@ -45,17 +49,17 @@ export function sendApiBodiesFor(activity: Partial<Activity>): SendApiBody[] {
 }
 
 /** The customer: the activity's recipient (a reply), else its conversation (which is the IGSID). */
-function recipientOf(activity: Partial<Activity>): { id: string } {
+function recipientOf(activity: OutgoingActivity): { id: string } {
   const id = activity.recipient?.id || activity.conversation?.id;
   if (!isIgsid(id)) throw new InstagramProfileError('Cannot send: the recipient is not an Instagram-scoped ID (digits only)', 'INVALID_IGSID');
   return { id };
 }
 
-function quickRepliesOf(activity: Partial<Activity>): QuickReply[] {
+function quickRepliesOf(activity: OutgoingActivity): QuickReply[] {
   const actions: unknown[] = activity.suggestedActions?.actions ?? botkitQuickReplies(activity.channelData);
   if (actions.length > MAX_QUICK_REPLIES) log('dropping %d quick replies: Instagram shows at most %d', actions.length - MAX_QUICK_REPLIES, MAX_QUICK_REPLIES);
   return actions.slice(0, MAX_QUICK_REPLIES).flatMap((action) => {
-    const reply = toQuickReply(action as Partial<CardAction> & { payload?: unknown });
+    const reply = isRecord(action) ? toQuickReply(action as CardAction) : undefined;
     return reply ? [reply] : [];
   });
 }
@@ -66,8 +70,7 @@ function botkitQuickReplies(channelData: unknown): unknown[] {
   return Array.isArray(replies) ? replies : [];
 }
 
-function toQuickReply(action: Partial<CardAction> & { payload?: unknown }): QuickReply | undefined {
-  if (action === null || typeof action !== 'object') return undefined;
+function toQuickReply(action: CardAction): QuickReply | undefined {
   const title = typeof action.title === 'string' && action.title.length > 0 ? action.title : typeof action.value === 'string' ? action.value : undefined;
   if (title === undefined) return undefined;
   const raw = action.payload ?? action.value ?? title;
@@ -80,7 +83,7 @@ function toQuickReply(action: Partial<CardAction> & { payload?: unknown }): Quic
 }
 
 /** Attachments by URL, plus a raw Send API `attachment` a Botkit bot put in channelData. */
-function attachmentMessages(activity: Partial<Activity>): Record<string, unknown>[] {
+function attachmentMessages(activity: OutgoingActivity): Record<string, unknown>[] {
   const messages = (activity.attachments ?? []).map(toSendAttachment).map((attachment) => ({ attachment }));
   const raw = (activity.channelData as { attachment?: unknown } | undefined)?.attachment;
   if (raw !== null && typeof raw === 'object') messages.push({ attachment: raw as never });
