@@ -1,0 +1,161 @@
+import createDebug from 'debug';
+import { type CommandSender, isOutage, type RedisReply } from './clients.js';
+
+export const log = createDebug('instagram-profile:redis');
+
+/** While Redis answers, a TIME every 10 s: refreshes the clock offset and notices a Redis that hangs with no traffic. */
+const HEARTBEAT_MS = 10_000;
+
+/** The rejection of a command given up at its deadline (already counted as an outage). */
+const DEADLINE = Symbol('deadline');
+
+export interface ConnectionOptions {
+  timeoutMs: number;
+  retryIntervalMs: number;
+  now: () => number;
+}
+
+/**
+ * The command path to Redis, kept healthy: every command runs under a deadline, an outage
+ * or a timeout makes it `degraded` (commands then answer undefined at once, without being
+ * sent), and a probe brings it back. It also tracks the server's clock, so that expiries
+ * are set in server time and instances with skewed clocks agree.
+ */
+export class RedisConnection {
+  readonly #send: CommandSender;
+  readonly #options: ConnectionOptions;
+  readonly #onUp: () => void;
+  readonly #onChange: (why: string) => void;
+  #up: boolean | undefined;
+  #closed = false;
+  #offset = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #probing = false;
+
+  constructor(send: CommandSender, options: ConnectionOptions, events: { onUp: () => void; onChange: (why: string) => void }) {
+    this.#send = send;
+    this.#options = options;
+    this.#onUp = events.onUp;
+    this.#onChange = events.onChange;
+    void this.#probe();
+  }
+
+  /** undefined until the first probe answers or fails. */
+  get up(): boolean | undefined {
+    return this.#up;
+  }
+
+  /** Server time now, in ms, as estimated from this instance's clock. */
+  serverNow(): number {
+    return this.#options.now() + this.#offset;
+  }
+
+  /** A time on this instance's clock as a server time. */
+  toServer(localMs: number): number {
+    return localMs + this.#offset;
+  }
+
+  /** A server time as a time on this instance's clock. */
+  toLocal(serverMs: number): number {
+    return serverMs - this.#offset;
+  }
+
+  get timeoutMs(): number {
+    return this.#options.timeoutMs;
+  }
+
+  /**
+   * Runs one command under the deadline. Undefined when Redis is degraded, the command
+   * failed or timed out (a command given up may still run later: every write is built to
+   * be harmless then). A reply error of a server that answered is a failure of that command only.
+   */
+  run(args: string[]): Promise<RedisReply | undefined> {
+    if (this.#up !== true) return Promise.resolve(undefined);
+    return this.#withDeadline(args).then(
+      (reply) => reply,
+      (error: unknown) => {
+        if (error === DEADLINE) return undefined;
+        if (isOutage(error)) this.#down(error instanceof Error ? error.message : 'failed');
+        else log('%s answered an error: %s', args[0], error instanceof Error ? error.message.slice(0, 120) : 'unknown');
+        return undefined;
+      },
+    );
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #withDeadline(args: string[]): Promise<RedisReply> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#down(`${args[0]} took longer than ${this.#options.timeoutMs} ms`);
+        reject(DEADLINE);
+      }, this.#options.timeoutMs);
+      this.#send(args).then(
+        (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #down(why: string): void {
+    if (this.#closed) return;
+    if (this.#up !== false) {
+      this.#up = false;
+      // The heartbeat may be 10 s away: probe on the retry interval instead.
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#onChange(why);
+    }
+    this.#schedule(this.#options.retryIntervalMs);
+  }
+
+  #schedule(ms: number): void {
+    if (this.#closed || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#probe();
+    }, ms);
+    this.#timer.unref?.();
+  }
+
+  /** TIME: proves Redis answers and measures its clock against ours (half the round trip on each side). */
+  async #probe(): Promise<void> {
+    if (this.#closed || this.#probing) return;
+    this.#probing = true;
+    const before = this.#options.now();
+    try {
+      const reply = await this.#withDeadline(['TIME']);
+      const after = this.#options.now();
+      const serverMs = serverTimeMs(reply);
+      if (serverMs === undefined) throw new Error('TIME answered garbage');
+      this.#offset = serverMs - (before + after) / 2;
+      if (this.#up !== true && !this.#closed) {
+        this.#up = true;
+        this.#onChange(`Redis answers (clock offset to the server ${Math.round(this.#offset)} ms)`);
+        this.#onUp();
+      }
+      this.#schedule(HEARTBEAT_MS);
+    } catch (error) {
+      this.#down(error instanceof Error ? error.message : 'TIME failed');
+    } finally {
+      this.#probing = false;
+    }
+  }
+}
+
+function serverTimeMs(reply: RedisReply): number | undefined {
+  if (!Array.isArray(reply) || reply.length !== 2) return undefined;
+  const seconds = Number(reply[0]);
+  const micros = Number(reply[1]);
+  if (!Number.isFinite(seconds) || !Number.isFinite(micros)) return undefined;
+  return seconds * 1000 + Math.floor(micros / 1000);
+}

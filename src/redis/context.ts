@@ -1,0 +1,45 @@
+import { isIgsid } from '../platform/igsid.js';
+import type { RedisReply } from './clients.js';
+import type { RedisConnection } from './connection.js';
+import type { RedisKeys } from './keys.js';
+import type { BusMessage } from './messages.js';
+import type { ResolvedStoreOptions } from './options.js';
+
+/**
+ * A write refused by the server this long after its deadline: covers the error of our
+ * estimate of the server's clock (half a round trip, plus drift between heartbeats).
+ */
+const LATE_GRACE_MS = 1_000;
+
+/** What the store's parts share: the connection, key names, options, and the bus to publish on. */
+export interface StoreContext {
+  readonly connection: RedisConnection;
+  readonly keys: RedisKeys;
+  readonly options: ResolvedStoreOptions;
+  /** Publishes on the bus; false when it could not. */
+  publish(message: BusMessage): Promise<boolean>;
+  /** Wakes this instance's waiters for a customer's result (the bus does not echo our own messages). */
+  wake(businessId: string | undefined, igsid: string): void;
+  /** Waits for a result of that customer, `ms` at most; false when `signal` aborted. */
+  sleepUntilResult(businessId: string | undefined, igsid: string, ms: number, signal: AbortSignal | undefined): Promise<boolean>;
+  readonly busUp: boolean;
+}
+
+export function run(context: StoreContext, args: (string | number)[]): Promise<RedisReply | undefined> {
+  return context.connection.run(args.map(String));
+}
+
+/** Server time past which a write sent now is refused. */
+export function giveUpAt(context: StoreContext): number {
+  return Math.ceil(context.connection.serverNow() + context.connection.timeoutMs + LATE_GRACE_MS);
+}
+
+/** A digits-only IGSID and, when given, a digits-only business id: the only ids ever put in a key. */
+export function validIds(businessId: string | undefined, igsid: string): boolean {
+  return isIgsid(igsid) && (businessId === undefined || isIgsid(businessId));
+}
+
+/** `<business>:<igsid>`, the in-process key of a customer (as the local cache spells it). */
+export function customerKey(businessId: string | undefined, igsid: string): string {
+  return `${businessId ?? ''}:${igsid}`;
+}
