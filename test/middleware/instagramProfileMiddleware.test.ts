@@ -144,13 +144,17 @@ describe('InstagramProfileMiddleware', () => {
   });
 
   it('should never show one business the profile another business loaded for the same IGSID', async () => {
-    interceptProfile(agent, ADA, (token) => ({ ...adaReply, name: token === 'token-a' ? 'Seen by A' : 'Seen by B' }), 2);
+    // Two replies, in call order: A's turn reads first, B's second; A's third turn must not read again.
+    interceptProfile(agent, ADA, { ...adaReply, name: 'Seen by A' });
+    interceptProfile(agent, ADA, { ...adaReply, name: 'Seen by B' });
     const cache = new ProfileCache();
-    const mw = middleware({ accessToken: (businessId) => (businessId === BUSINESS_ID ? 'token-a' : 'token-b'), cache });
+    const accessToken = sinon.spy((businessId: string | undefined) => `token-for-${businessId}`);
+    const mw = middleware({ accessToken, cache });
     const a = await turn(mw, activities.message(ADA, 'hi', BUSINESS_ID), (context) => getInstagramProfile(context));
     const b = await turn(mw, activities.message(ADA, 'hi', OTHER_BUSINESS_ID), (context) => getInstagramProfile(context));
     const a2 = await turn(mw, activities.message(ADA, 'again', BUSINESS_ID), (context) => getInstagramProfile(context));
     expect([a?.name, b?.name, a2?.name]).to.deep.equal(['Seen by A', 'Seen by B', 'Seen by A']);
+    expect(accessToken.args.map(([businessId]) => businessId)).to.deep.equal([BUSINESS_ID, OTHER_BUSINESS_ID]);
   });
 
   it('should complete the turn when the lookup fails, with the typed reason', async () => {
