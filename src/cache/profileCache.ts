@@ -182,9 +182,10 @@ export class ProfileCache {
       this.#keep(key, entry);
       return entry.kind === 'profile' ? { status: 'ok', profile: entry.profile, source: 'graph' } : entry.hit;
     }
-    // Anything else is not kept, and removes nothing: a profile still held answers instead.
+    // Anything else is not kept, and removes nothing: a profile still fresh, or within the
+    // stale window, answers instead (as `stale`: the re-read the caller asked for failed).
     const held = this.#read(key);
-    if (held?.kind === 'profile') return { status: 'ok', profile: held.profile, source: 'stale' };
+    if (held?.kind === 'profile' && (this.#swr > 0 || held.freshUntil > this.#now())) return { status: 'ok', profile: held.profile, source: 'stale' };
     return { status: 'unavailable', error: asProfileError(failure) };
   }
 

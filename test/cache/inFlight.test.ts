@@ -54,6 +54,14 @@ describe('ProfileCache loads in flight', () => {
     expect(load.callCount).to.equal(2);
   });
 
+  it('should not answer a profile at the end of its ttl as stale when a load fails without stale-while-revalidate', async () => {
+    const c = cache({ ttl: 1_000 });
+    const failure = new GraphRequestError('down', 'GRAPH_NETWORK_ERROR');
+    await c.lookup(BIZ, '1', async () => profile('1'));
+    now += 1_000;
+    expect(await c.lookup(BIZ, '1', () => Promise.reject(failure))).to.deep.equal({ status: 'unavailable', error: failure });
+  });
+
   it('should keep a remembered no-consent when a forced refresh fails, answering unavailable with the error', async () => {
     const c = cache();
     await c.lookup(BIZ, '1', () => Promise.reject(noConsent()));
