@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './emulator.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `Usage: instagram-emulator [options]
 
@@ -13,7 +16,9 @@ A local Instagram Platform (User Profile API, Send API, signed webhooks) for bot
   --access-token <t>  the valid Page access token (default EMULATOR_PAGE_ACCESS_TOKEN)
   --verify-token <t>  the webhook verification token (default emulator-verify-token)
   --personas <file>   JSON file with custom personas
+  --login <l>         facebook (default) or instagram: the app's login, where webhooks differ
   --require-proof     require appsecret_proof on Graph calls
+  -v, --version       print the package version
   -h, --help          show this help`;
 
 async function main(): Promise<void> {
@@ -26,12 +31,19 @@ async function main(): Promise<void> {
       'access-token': { type: 'string' },
       'verify-token': { type: 'string' },
       personas: { type: 'string' },
+      login: { type: 'string' },
       'require-proof': { type: 'boolean', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
+    return;
+  }
+  if (values.version) {
+    // The script actually run (the bin link resolved), so this works from dist/cjs, dist/esm and src.
+    console.log(packageVersion(dirname(realpathSync(process.argv[1] ?? '.'))) ?? 'unknown');
     return;
   }
   const emulator = await startEmulator({
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
     verifyToken: values['verify-token'],
     personas: values.personas,
     requireProof: values['require-proof'],
+    login: values.login as 'facebook' | 'instagram' | undefined,
   });
   console.log(`Instagram Platform emulator listening on ${emulator.url}`);
   console.log(`  graphUrl (graph.facebook.com behaviour):  ${emulator.url}`);

@@ -1,89 +1,64 @@
-import createDebug from 'debug';
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
-import { handleControl } from './control.js';
+import { loadPersonas, type PersonaSpec } from './personas.js';
+import { buildAction } from './actions.js';
 import type { Faults } from './faults.js';
-import { handleGraph, type GraphContext } from './graphServer.js';
-import { sendJson, sendText } from './http.js';
-import { errors } from './metaErrors.js';
-import { assertHttpUrl, type EmulatorOptions, type IceBreaker, type MenuItem, resolveEmulatorOptions } from './options.js';
-import { Persona, type PersonaEvent } from './persona.js';
-import type { PersonaSpec } from './personas.js';
-import { loadPersonas } from './personas.js';
-import { avatarSvg, pictureExpired } from './pictures.js';
+import { type EmulatedLogin, type EmulatorOptions, type IceBreaker, type MenuItem, resolveEmulatorOptions, webhookUrlOption } from './options.js';
+import { Persona, type PersonaHooks } from './persona.js';
 import type { RateLimiter } from './rateLimit.js';
+import { listen, type HttpShell } from './server.js';
 import type { EmulatorStats } from './stats.js';
-import { envelope, metaJson, post, type Delivery } from './webhooks.js';
-import { type SentMessage, World } from './world.js';
-
-const log = createDebug('instagram-profile:emulator');
+import { deliverBatch, redeliver, verifyWebhook, type Delivery, type PersonaEvent } from './webhooks.js';
+import { type PersonaState, type SentMessage, World } from './world.js';
 
 /**
  * A local Instagram Platform: the User Profile API (both hosts' behaviour), the Send API,
  * signed webhooks to a bot, rate limits, faults and statistics. Start it with `startEmulator`.
+ * The facade only: HTTP lives in server.ts, state in world.ts, webhooks in webhooks.ts.
  */
 export class Emulator {
+  /** The emulator's base URL: use it as `graphUrl` for graph.facebook.com behaviour. */
+  readonly url: string;
+  /** Use as `graphUrl` for graph.instagram.com behaviour (230 as HTTP 500, 9010 for unknown users). */
+  readonly instagramGraphUrl: string;
+  readonly businessId: string;
+  readonly accessToken: string;
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly apiVersion: string;
+  readonly login: EmulatedLogin;
+  readonly icebreakers: readonly IceBreaker[];
+  readonly persistentMenu: readonly MenuItem[];
+  readonly stats: EmulatorStats;
+  readonly faults: Faults;
+  readonly rateLimit: RateLimiter;
   readonly #world: World;
-  readonly #server: Server;
-  readonly #context: GraphContext;
-  readonly #personas = new Map<string, Persona>();
-  #webhookUrl: string | undefined;
+  readonly #shell: HttpShell;
+  readonly #personas = new WeakMap<PersonaState, Persona>();
+  readonly #hooks: PersonaHooks;
 
   /** @internal Use `startEmulator`. */
-  constructor(options: EmulatorOptions, server: Server) {
-    const resolved = resolveEmulatorOptions(options);
-    this.#world = new World(resolved);
-    this.#server = server;
-    this.#webhookUrl = resolved.webhookUrl;
-    this.#context = { world: this.#world, baseUrl: '', hanging: new Set() };
-    for (const state of this.#world.personas.values()) this.#personas.set(state.key, new Persona(this, state));
+  constructor(world: World, shell: HttpShell) {
+    this.#world = world;
+    this.#shell = shell;
+    ({ businessId: this.businessId, accessToken: this.accessToken, appSecret: this.appSecret, verifyToken: this.verifyToken } = world.options);
+    ({ apiVersion: this.apiVersion, login: this.login, icebreakers: this.icebreakers, persistentMenu: this.persistentMenu } = world.options);
+    ({ stats: this.stats, faults: this.faults, rateLimit: this.rateLimit } = world);
+    this.url = shell.url;
+    this.instagramGraphUrl = `${shell.url}/ig`;
+    this.#hooks = {
+      build: (state, name, args) => buildAction(state, world.options, name, args),
+      deliver: (events) => deliverBatch(world, events),
+      received: (igsid, options) => world.sentTo(igsid, options?.includeActions),
+    };
   }
 
-  /** The emulator's base URL: use it as `graphUrl` for graph.facebook.com behaviour. */
-  get url(): string {
-    return this.#context.baseUrl;
-  }
-  /** Use as `graphUrl` for graph.instagram.com behaviour (230 as HTTP 500, 9010 for unknown users). */
-  get instagramGraphUrl(): string {
-    return `${this.url}/ig`;
-  }
-  get businessId(): string {
-    return this.#world.options.businessId;
-  }
-  get accessToken(): string {
-    return this.#world.options.accessToken;
-  }
-  get appSecret(): string {
-    return this.#world.options.appSecret;
-  }
-  get verifyToken(): string {
-    return this.#world.options.verifyToken;
-  }
-  get apiVersion(): string {
-    return this.#world.options.apiVersion;
-  }
-  get icebreakers(): readonly IceBreaker[] {
-    return this.#world.options.icebreakers;
-  }
-  get persistentMenu(): readonly MenuItem[] {
-    return this.#world.options.persistentMenu;
-  }
+  /** Where persona actions are posted. */
   get webhookUrl(): string | undefined {
-    return this.#webhookUrl;
+    return this.#world.webhookUrl;
   }
+
+  /** The configured and added personas (not the generated ones of `autoPersonas`). */
   get personas(): Persona[] {
-    return [...this.#personas.values()];
-  }
-  get stats(): EmulatorStats {
-    return this.#world.stats;
-  }
-  get faults(): Faults {
-    return this.#world.faults;
-  }
-  get rateLimit(): RateLimiter {
-    return this.#world.rateLimit;
+    return this.#world.listed().map((state) => this.#persona(state));
   }
 
   now(): number {
@@ -91,23 +66,17 @@ export class Emulator {
   }
 
   setWebhookUrl(url: string): void {
-    assertHttpUrl('webhookUrl', url);
-    this.#webhookUrl = url;
+    this.#world.webhookUrl = webhookUrlOption(url);
   }
 
   persona(key: string): Persona {
-    const persona = this.#personas.get(key);
-    if (!persona) throw new Error(`No persona "${key}"; there are: ${[...this.#personas.keys()].join(', ')}`);
-    return persona;
+    return this.#persona(this.#world.byKey(key));
   }
 
   /** Adds a custom persona at run time. */
   addPersona(spec: PersonaSpec): Persona {
     const [checked] = loadPersonas([spec]);
-    const state = this.#world.addPersona(checked as Required<PersonaSpec>);
-    const persona = new Persona(this, state);
-    this.#personas.set(state.key, persona);
-    return persona;
+    return this.#persona(this.#world.addPersona(checked as Required<PersonaSpec>));
   }
 
   /** What the bot sent (to one IGSID, or to anyone), in order. */
@@ -124,130 +93,42 @@ export class Emulator {
    * Delivers events in one signed POST, as Meta batches them. Consent-granting events grant
    * consent (and open the 24-hour window) as the person acts, whatever the bot answers.
    */
-  async deliverBatch(events: readonly PersonaEvent[]): Promise<Delivery> {
-    const url = this.#webhookUrl;
-    if (!url) throw new Error('The emulator has no webhookUrl: pass one to startEmulator or call setWebhookUrl()');
-    for (const { igsid } of events) {
-      const state = this.#world.personas.get(igsid);
-      if (state?.blocksBusiness) throw new Error(`Persona ${state.key} has blocked the business: Meta delivers nothing from them`);
-    }
-    const now = this.now();
-    for (const { igsid, grantsConsent } of events) {
-      const state = this.#world.personas.get(igsid);
-      if (state && grantsConsent) {
-        state.consented = true;
-        state.lastUserMessageAt = now;
-      }
-    }
-    const payload = envelope(events.map((e) => e.event), this.businessId, now);
-    const rawBody = metaJson(payload);
-    const mids = events.flatMap((e) => (e.event.mid ? [e.event.mid] : []));
-    const reply = await post(url, rawBody, this.appSecret, this.#world.options.dispatcher);
-    log('delivered %d event(s) to the bot: HTTP %d', events.length, reply.status);
-    return { ...reply, mids, payload, rawBody };
+  deliverBatch(events: readonly PersonaEvent[]): Promise<Delivery> {
+    return deliverBatch(this.#world, events);
   }
 
   /** Posts an earlier delivery again, byte for byte (Meta delivers at least once). */
-  async deliver(delivery: Delivery): Promise<Delivery> {
-    const url = this.#webhookUrl;
-    if (!url) throw new Error('The emulator has no webhookUrl');
-    const reply = await post(url, delivery.rawBody, this.appSecret, this.#world.options.dispatcher);
-    return { ...delivery, ...reply };
+  deliver(delivery: Delivery): Promise<Delivery> {
+    return redeliver(this.#world, delivery);
   }
 
   /** Runs Meta's GET verification handshake against the bot. */
-  async verifyWebhook(): Promise<{ ok: boolean; status: number; body: string }> {
-    const url = this.#webhookUrl;
-    if (!url) throw new Error('The emulator has no webhookUrl');
-    const challenge = randomBytes(8).readBigUInt64BE().toString();
-    const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': this.verifyToken, 'hub.challenge': challenge });
-    const target = `${url}${url.includes('?') ? '&' : '?'}${query}`;
-    const response = await request(target, { method: 'GET', dispatcher: this.#world.options.dispatcher });
-    const body = await response.body.text();
-    return { ok: response.statusCode === 200 && body === challenge, status: response.statusCode, body };
+  verifyWebhook(): Promise<{ ok: boolean; status: number; body: string }> {
+    return verifyWebhook(this.#world);
   }
 
   /** Everything the control API's `GET /_emulator/state` shows. */
   state() {
-    return {
-      url: this.url,
-      businessId: this.businessId,
-      apiVersion: this.apiVersion,
-      webhookUrl: this.#webhookUrl ?? null,
-      icebreakers: this.icebreakers,
-      persistentMenu: this.persistentMenu,
-      personas: this.personas,
-      stats: this.stats.toJSON(),
-      faults: this.faults.list(),
-      rateLimit: this.rateLimit.settings,
-    };
+    return this.#world.snapshot();
   }
 
   /** Stops listening and ends every connection, hung ones included. */
-  async close(): Promise<void> {
-    for (const res of this.#context.hanging) res.destroy();
-    this.#context.hanging.clear();
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return this.#shell.close();
   }
 
-  /** @internal */
-  async listen(): Promise<void> {
-    const { port, host } = this.#world.options;
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.#server.address() as AddressInfo;
-    const printable = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.#context.baseUrl = `http://${printable}:${address.port}`;
-  }
-
-  /** @internal The request handler. */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator.local');
-    if (url.pathname.startsWith('/_emulator/pictures/')) return this.#picture(req, res, url);
-    if (url.pathname.startsWith('/_emulator/')) {
-      this.stats.record('control');
-      return handleControl(req, res, url, this);
+  #persona(state: PersonaState): Persona {
+    let persona = this.#personas.get(state);
+    if (!persona) {
+      persona = new Persona(state, this.#hooks);
+      this.#personas.set(state, persona);
     }
-    if (await handleGraph(req, res, url, this.#context)) return;
-    this.stats.record('unknown');
-    req.resume();
-    const error = errors.unknownPath(url.pathname);
-    sendJson(res, error.status, error.body);
-  }
-
-  #picture(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    req.resume();
-    this.stats.record('picture');
-    const igsid = /^\/_emulator\/pictures\/(\d+)\.svg$/.exec(url.pathname)?.[1];
-    const state = igsid === undefined ? undefined : this.#world.personas.get(igsid);
-    if (!state || !state.hasPicture) return sendText(res, 404, 'text/plain', 'Not found');
-    if (pictureExpired(url.searchParams, this.now())) return sendText(res, 403, 'text/plain', 'URL signature expired');
-    sendText(res, 200, 'image/svg+xml', avatarSvg(state), { 'cache-control': 'max-age=3600' });
+    return persona;
   }
 }
 
 /** Starts an emulator on loopback (port 0: a free port) and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const server = createServer();
-  const emulator = new Emulator(options, server);
-  server.on('request', (req, res) => {
-    emulator.handle(req, res).catch((error: unknown) => {
-      // The emulator must never crash on input: any bug answers a Graph-shaped 500.
-      log('request failed: %O', error);
-      if (!res.headersSent) sendJson(res, 500, errors.unknown(500).body);
-      else res.destroy();
-    });
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  await emulator.listen();
-  log('listening on %s', emulator.url);
-  return emulator;
+  const world = new World(resolveEmulatorOptions(options));
+  return new Emulator(world, await listen(world));
 }

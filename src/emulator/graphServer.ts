@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson } from '../internal/json.js';
 import { authenticate } from './auth.js';
 import type { FaultRule } from './faults.js';
-import { parseJson, readBody, sendJson, sendText } from './http.js';
+import { readRequestBody, sendJson, sendText } from './http.js';
 import { errors, metaError } from './metaErrors.js';
 import { answerProfile, type Flavor, type GraphAnswer } from './profileRoute.js';
 import { answerSend } from './sendRoute.js';
@@ -13,7 +14,6 @@ const GRAPH_PATH = /^\/(ig\/)?(v\d{1,3}\.\d{1,2})\/([^/]+)(\/messages)?\/?$/;
 
 export interface GraphContext {
   world: World;
-  baseUrl: string;
   /** Responses left hanging by a `hang` fault, ended on close. */
   hanging: Set<ServerResponse>;
 }
@@ -75,7 +75,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, url
 
   let body: Buffer | undefined;
   if (req.method === 'POST') {
-    body = await readBody(req, world.options.maxBodyBytes);
+    body = await readRequestBody(req, world.options.maxBodyBytes);
     if (body === undefined) return answer(res, errors.bodyTooLarge(), {}), true;
   } else {
     req.resume();
@@ -90,7 +90,7 @@ export async function handleGraph(req: IncomingMessage, res: ServerResponse, url
 
   if (route === 'profile') {
     if (req.method !== 'GET') return answer(res, errors.unknownPath(url.pathname), usage.headers), true;
-    answer(res, answerProfile(world, flavor, version, node_, url.searchParams.get('fields'), context.baseUrl), usage.headers);
+    answer(res, answerProfile(world, flavor, version, node_, url.searchParams.get('fields'), world.baseUrl), usage.headers);
     return true;
   }
   if (req.method !== 'POST' || (node_ !== 'me' && node_ !== world.options.businessId)) return answer(res, errors.unknownPath(url.pathname), usage.headers), true;

@@ -1,19 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBounded } from '../internal/readBounded.js';
 
-/** Reads a request body up to `limit` bytes; undefined when it is larger. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/**
+ * A request body up to `maxBytes`, through the package's one bounded reader; undefined when
+ * it is larger (the rest is drained, so the connection can answer and carry on).
+ */
+export async function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  const read = await readBounded(req, { maxBytes });
+  if (read.ok) return read.bytes;
+  req.resume();
+  return undefined;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -25,12 +21,4 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-export function parseJson(buffer: Buffer): unknown {
-  try {
-    return JSON.parse(buffer.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Dispatcher } from 'undici';
+import {
+  apiVersionOption,
+  baseUrlOption,
+  describe,
+  dispatcherOption,
+  functionOption,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+} from '../internal/validate.js';
 import { isIgsid } from '../platform/igsid.js';
 import { LATEST_API_VERSION } from '../platform/versions.js';
 import { loadPersonas, type PersonaSpec } from './personas.js';
@@ -13,6 +23,9 @@ export interface MenuItem {
   title: string;
   payload: string;
 }
+
+/** Which login the emulated app uses: it changes what some webhooks look like (see `login`). */
+export type EmulatedLogin = 'facebook' | 'instagram';
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -31,7 +44,7 @@ export interface EmulatorOptions {
   businessId?: string;
   /** Custom personas, or the path of a JSON file with them. Default: the built-in set. */
   personas?: readonly PersonaSpec[] | string;
-  /** Where persona actions are posted as signed webhooks. Settable later with `setWebhookUrl`. */
+  /** Where persona actions are posted as signed webhooks (no query string). Settable later with `setWebhookUrl`. */
   webhookUrl?: string;
   /** The token of the GET verification handshake. Default 'emulator-verify-token'. */
   verifyToken?: string;
@@ -39,6 +52,12 @@ export interface EmulatorOptions {
   persistentMenu?: MenuItem[];
   /** Graph API version the emulator reports as current (fields are gated by each request's version). */
   apiVersion?: string;
+  /**
+   * The app's login, where Meta documents a difference in webhooks. 'facebook' (default):
+   * @mentions arrive as `mentions` changes. 'instagram': they arrive as `comments` changes
+   * (Instagram Login has no `mentions` field).
+   */
+  login?: EmulatedLogin;
   /** Treat any unknown digits-only IGSID as a generated persona that has messaged (for load tests). Default false. */
   autoPersonas?: boolean;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
@@ -69,42 +88,42 @@ export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, 'webhookUrl
   personas: PersonaSpec[];
 };
 
+const DEFAULT_BUSINESS_ID = '17841400000000001';
+
+/** Every default in one place: port 0, loopback, 1 MiB bodies, Facebook Login, the built-in personas and menus. */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
-  const businessId = options.businessId ?? '17841400000000001';
+  const businessId = options.businessId ?? DEFAULT_BUSINESS_ID;
   if (!isIgsid(businessId)) throw new TypeError('Option "businessId" must be digits only');
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError('Option "port" must be an integer from 0 to 65535');
-  if (options.webhookUrl !== undefined) assertHttpUrl('webhookUrl', options.webhookUrl);
+  const login = options.login ?? 'facebook';
+  if (login !== 'facebook' && login !== 'instagram') throw new TypeError(`Option "login" must be 'facebook' or 'instagram', got ${describe(login)}`);
   return {
-    port,
-    host: options.host ?? '127.0.0.1',
-    appSecret: options.appSecret ?? 'emulator-app-secret',
-    requireProof: options.requireProof ?? false,
-    accessToken: options.accessToken ?? 'EMULATOR_PAGE_ACCESS_TOKEN',
+    port: optionalInteger('port', options.port, 0, 0, 65_535),
+    host: optionalString('host', options.host) ?? '127.0.0.1',
+    appSecret: optionalString('appSecret', options.appSecret) ?? 'emulator-app-secret',
+    requireProof: optionalBoolean('requireProof', options.requireProof, false),
+    accessToken: optionalString('accessToken', options.accessToken) ?? 'EMULATOR_PAGE_ACCESS_TOKEN',
     accessTokens: options.accessTokens ?? {},
     businessId,
     personas: loadPersonas(options.personas),
-    webhookUrl: options.webhookUrl,
-    verifyToken: options.verifyToken ?? 'emulator-verify-token',
+    webhookUrl: webhookUrlOption(options.webhookUrl),
+    verifyToken: optionalString('verifyToken', options.verifyToken) ?? 'emulator-verify-token',
     icebreakers: [...(options.icebreakers ?? DEFAULT_ICEBREAKERS)],
     persistentMenu: [...(options.persistentMenu ?? DEFAULT_PERSISTENT_MENU)],
-    apiVersion: options.apiVersion ?? LATEST_API_VERSION,
-    maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
-    autoPersonas: options.autoPersonas ?? false,
-    now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
-    dispatcher: options.dispatcher,
+    apiVersion: apiVersionOption(options.apiVersion, LATEST_API_VERSION),
+    login,
+    maxBodyBytes: optionalInteger('maxBodyBytes', options.maxBodyBytes, 1_048_576, 1),
+    autoPersonas: optionalBoolean('autoPersonas', options.autoPersonas, false),
+    now: functionOption('now', options.now, Date.now),
+    random: functionOption('random', options.random, Math.random),
+    dispatcher: dispatcherOption<Dispatcher>(options.dispatcher),
   };
 }
 
-export function assertHttpUrl(name: string, value: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`Option "${name}" must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`Option "${name}" must be an http(s) URL`);
+/** The bot's webhook URL, checked by the package's one URL validator; kept as given (a trailing slash may matter to the bot). */
+export function webhookUrlOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  baseUrlOption('webhookUrl', value, '');
+  return value as string;
 }
 
 /** A value that looks like a random hex signature, for picture URLs' `oh=`. */

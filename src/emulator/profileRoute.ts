@@ -1,5 +1,5 @@
 import { isIgsid } from '../platform/igsid.js';
-import { fieldsForVersion, isFieldAvailable, isProfileField, type ProfileField } from '../platform/versions.js';
+import { isFieldAvailable, isProfileField, type ProfileField } from '../platform/versions.js';
 import { errors, type MetaError } from './metaErrors.js';
 import { pictureSignature } from './options.js';
 import type { PersonaState, World } from './world.js';
@@ -53,6 +53,3 @@ export function answerProfile(world: World, flavor: Flavor, version: string, id:
   body.id = persona.igsid;
   return { status: 200, body };
 }
-
-/** Every field the version has: what the default client asks for. */
-export const allFields = (version: string) => fieldsForVersion(version).join(',');

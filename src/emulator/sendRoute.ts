@@ -1,3 +1,4 @@
+import { isRecord } from '../internal/json.js';
 import { errors } from './metaErrors.js';
 import type { GraphAnswer } from './profileRoute.js';
 import { newMid } from './webhooks.js';
@@ -6,14 +7,10 @@ import { MESSAGING_WINDOW_MS, type SentMessage, type World } from './world.js';
 const SENDER_ACTIONS: ReadonlySet<string> = new Set(['typing_on', 'typing_off', 'mark_seen', 'react', 'unreact']);
 const ATTACHMENT_TYPES: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'file', 'template', 'like_heart', 'MEDIA_SHARE']);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 type Checked = { ok: SentMessage } | { error: GraphAnswer };
 
 function checkMessage(message: unknown, base: SentMessage): Checked {
-  if (!isObject(message)) return { error: errors.badRequest('param message must be an object') };
+  if (!isRecord(message)) return { error: errors.badRequest('param message must be an object') };
   const { text, attachment, quick_replies: quickReplies } = message;
   if (text === undefined && attachment === undefined) return { error: errors.badRequest('param message must have text or attachment') };
   if (text !== undefined && attachment !== undefined) return { error: errors.badRequest('param message must have only one of text or attachment') };
@@ -23,10 +20,10 @@ function checkMessage(message: unknown, base: SentMessage): Checked {
     base.text = text;
   }
   if (attachment !== undefined) {
-    if (!isObject(attachment) || typeof attachment.type !== 'string' || !ATTACHMENT_TYPES.has(attachment.type)) {
+    if (!isRecord(attachment) || typeof attachment.type !== 'string' || !ATTACHMENT_TYPES.has(attachment.type)) {
       return { error: errors.badRequest('param message[attachment][type] must be one of {image, video, audio, file, template, like_heart, MEDIA_SHARE}') };
     }
-    const url = isObject(attachment.payload) && typeof attachment.payload.url === 'string' ? attachment.payload.url : undefined;
+    const url = isRecord(attachment.payload) && typeof attachment.payload.url === 'string' ? attachment.payload.url : undefined;
     if (['image', 'video', 'audio', 'file'].includes(attachment.type) && url === undefined) return { error: errors.badRequest('param message[attachment][payload][url] is required') };
     base.attachment = { type: attachment.type, ...(url === undefined ? {} : { url }) };
   }
@@ -36,7 +33,7 @@ function checkMessage(message: unknown, base: SentMessage): Checked {
     }
     base.quickReplies = [];
     for (const reply of quickReplies) {
-      if (!isObject(reply) || (reply.content_type ?? 'text') !== 'text') return { error: errors.badRequest('param message[quick_replies][content_type] must be text') };
+      if (!isRecord(reply) || (reply.content_type ?? 'text') !== 'text') return { error: errors.badRequest('param message[quick_replies][content_type] must be text') };
       if (typeof reply.title !== 'string' || reply.title.length === 0 || reply.title.length > 20) {
         return { error: errors.badRequest('param message[quick_replies][title] must be a string of 1 to 20 characters') };
       }
@@ -49,8 +46,8 @@ function checkMessage(message: unknown, base: SentMessage): Checked {
 
 /** `POST /<version>/me/messages`: validates like Meta, enforces the 24-hour window, records what the bot said. */
 export function answerSend(world: World, body: unknown): GraphAnswer {
-  if (!isObject(body)) return errors.badRequest('The request body must be a JSON object');
-  const recipient = isObject(body.recipient) ? body.recipient.id : undefined;
+  if (!isRecord(body)) return errors.badRequest('The request body must be a JSON object');
+  const recipient = isRecord(body.recipient) ? body.recipient.id : undefined;
   if (typeof recipient !== 'string') return errors.badRequest('param recipient[id] must be a valid ID string');
   const persona = world.find(recipient);
   if (!persona || persona.blocksBusiness) return errors.noMatchingRecipient();

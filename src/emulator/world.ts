@@ -33,28 +33,53 @@ interface Waiter {
   resolve: (messages: SentMessage[]) => void;
 }
 
-/** The emulator's state, shared by its routes. */
+/** A persona as the control API and `persona.toJSON()` show it. */
+export function personaJson(state: PersonaState) {
+  const { key, igsid, name, username, followerCount, isVerifiedUser, followsBusiness, followedByBusiness, hasPicture, blocksBusiness, description, consented } = state;
+  return { key, igsid, name, username, followerCount, isVerifiedUser, followsBusiness, followedByBusiness, hasPicture, blocksBusiness, description, consented };
+}
+
+/** The emulator's state, shared by its routes, its deliveries and its facade. */
 export class World {
   readonly personas = new Map<string, PersonaState>();
   readonly #byKey = new Map<string, PersonaState>();
+  readonly #listed: PersonaState[] = [];
   readonly stats = new EmulatorStats();
   readonly faults: Faults;
   readonly rateLimit: RateLimiter;
   readonly sent: SentMessage[] = [];
+  /** Where persona actions are posted; changed by `setWebhookUrl` or the control API. */
+  webhookUrl: string | undefined;
+  /** The emulator's own base URL, known once it listens. */
+  baseUrl = '';
   #waiters: Waiter[] = [];
 
   constructor(readonly options: ResolvedEmulatorOptions) {
     this.faults = new Faults(options.random);
     this.rateLimit = new RateLimiter(options.now, options.businessId);
+    this.webhookUrl = options.webhookUrl;
     for (const spec of options.personas) this.addPersona(spec as Required<PersonaSpec>);
   }
 
-  addPersona(spec: Required<PersonaSpec>): PersonaState {
+  addPersona(spec: Required<PersonaSpec>, { listed = true } = {}): PersonaState {
     if (this.#byKey.has(spec.key) || this.personas.has(spec.igsid)) throw new TypeError(`A persona with the key "${spec.key}" or the igsid ${spec.igsid} exists already`);
     // A persona that "messaged before the emulator started" has consent and an open window.
     const state: PersonaState = { ...spec, consented: spec.hasMessaged, lastUserMessageAt: spec.hasMessaged ? this.options.now() : undefined };
     this.personas.set(spec.igsid, state);
     this.#byKey.set(spec.key, state);
+    if (listed) this.#listed.push(state);
+    return state;
+  }
+
+  /** The configured and added personas, in order (generated ones left out). */
+  listed(): readonly PersonaState[] {
+    return this.#listed;
+  }
+
+  /** The persona with this key; throws naming the ones that exist. */
+  byKey(key: string): PersonaState {
+    const state = this.#byKey.get(key);
+    if (!state) throw new Error(`No persona "${key}"; there are: ${this.#listed.map((p) => p.key).join(', ')}`);
     return state;
   }
 
@@ -63,10 +88,11 @@ export class World {
     const known = this.personas.get(igsid);
     if (known || !this.options.autoPersonas) return known;
     const n = Number(igsid.slice(-6));
-    return this.addPersona({
+    const generated = {
       key: `auto-${igsid}`, igsid, name: `Person ${n}`, username: `person.${n}`, followerCount: n % 5_000, isVerifiedUser: false,
       followsBusiness: n % 2 === 0, followedByBusiness: n % 3 === 0, hasPicture: true, blocksBusiness: false, hasMessaged: true, description: 'generated',
-    });
+    };
+    return this.addPersona(generated, { listed: false });
   }
 
   sentTo(igsid: string | undefined, includeActions = false): SentMessage[] {
@@ -101,5 +127,23 @@ export class World {
       };
       this.#waiters.push(waiter);
     });
+  }
+
+  /** Everything `GET /_emulator/state` and `emulator.state()` show. */
+  snapshot() {
+    const { businessId, apiVersion, login, icebreakers, persistentMenu } = this.options;
+    return {
+      url: this.baseUrl,
+      businessId,
+      apiVersion,
+      login,
+      webhookUrl: this.webhookUrl ?? null,
+      icebreakers,
+      persistentMenu,
+      personas: this.#listed.map(personaJson),
+      stats: this.stats.toJSON(),
+      faults: this.faults.list(),
+      rateLimit: this.rateLimit.settings,
+    };
   }
 }

@@ -393,11 +393,12 @@ describe('Instagram Platform emulator', () => {
     });
 
     it('should make personas act through the control API', async () => {
-      const act = await request(`${emulator.url}/_emulator/personas/follower/sends`, { method: 'POST', body: JSON.stringify({ text: 'from afar' }) });
+      const json = { 'content-type': 'application/json' };
+      const act = await request(`${emulator.url}/_emulator/personas/follower/sends`, { method: 'POST', body: JSON.stringify({ text: 'from afar' }), headers: json });
       expect(((await act.body.json()) as any).status).to.equal(200);
       const state = (await (await request(`${emulator.url}/_emulator/state`)).body.json()) as any;
       expect(state.personas.find((p: any) => p.key === 'follower').consented).to.equal(true);
-      const bad = await request(`${emulator.url}/_emulator/personas/nobody/sends`, { method: 'POST', body: '{"text":"x"}' });
+      const bad = await request(`${emulator.url}/_emulator/personas/nobody/sends`, { method: 'POST', body: '{"text":"x"}', headers: json });
       expect(bad.statusCode).to.equal(400);
       await bad.body.dump();
     });
