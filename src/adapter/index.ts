@@ -6,4 +6,4 @@ export { keepRawBody } from '../webhook/http.js';
 export type { RawBodyRequest, WebhookRequest, WebhookResponse } from '../webhook/http.js';
 export { MAX_QUICK_REPLIES, MAX_QUICK_REPLY_TITLE } from '../webhook/toSendApi.js';
 export { MAX_DELAY_MS } from '../webhook/core.js';
-export type { SendApiBody, SendApiReply } from '../adapter/sendApi.js';
+export type { SendApiBody, SendApiReply } from '../graph/sendApi.js';

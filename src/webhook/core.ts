@@ -3,7 +3,7 @@ import { isRecord, parseJson } from '../internal/json.js';
 import { isIgsid } from '../platform/igsid.js';
 import { verifyWebhookSignature } from '../platform/signatures.js';
 import { countWebhookItems, readWebhookItems } from '../platform/webhookItem.js';
-import { SendApiClient } from '../adapter/sendApi.js';
+import { SendApiClient } from '../graph/sendApi.js';
 import type { InboundActivity, OutgoingActivity } from './activity.js';
 import { deliveryDigest, LocalDeliveryLedger, type DeliveryLedger, type DeliveryVerdict } from './dedupe.js';
 import { answerHandshake } from './handshake.js';
@@ -50,7 +50,8 @@ export class WebhookCore {
     });
     this.#ledger = dedupe ? new LocalDeliveryLedger(dedupe.maxBytes, now) : undefined;
     this.#sharedLedger = dedupe ? dedupe.store : undefined;
-    this.#sendApi = new SendApiClient(this.options);
+    const { accessToken, appSecret, apiVersion, graphUrl, dispatcher, sendTimeoutMs, sendRetries } = this.options;
+    this.#sendApi = new SendApiClient({ accessToken, appSecret, apiVersion, graphUrl, dispatcher, sendTimeoutMs, sendRetries, now });
   }
 
   /** Turns running and waiting now (for metrics and tests). */

@@ -51,6 +51,8 @@ export interface InstagramWebhookOptions {
   bodyTimeoutMs?: number;
   /** Deadline of one Send API call, retries of transient failures included, in ms. Default 10 000. */
   sendTimeoutMs?: number;
+  /** Retries of a transient Send API failure within `sendTimeoutMs` (see `SendApiClient`). Default 3. */
+  sendRetries?: number;
   /**
    * How long one turn may hold back the next turns of the same customer, in ms. A turn that
    * never settles (e.g. Botkit's `bot.reply` after a failed send) then stops blocking the
@@ -81,6 +83,8 @@ export interface ResolvedWebhookOptions {
   maxBodyBytes: number;
   bodyTimeoutMs: number;
   sendTimeoutMs: number;
+  /** Passed to `SendApiClient`, which checks it and holds its default. */
+  sendRetries: number | undefined;
   turnTimeoutMs: number;
   maxConcurrentTurns: number;
   maxQueuedTurns: number;
@@ -110,6 +114,7 @@ export function resolveWebhookOptions(options: InstagramWebhookOptions, owner = 
     maxBodyBytes: optionalInteger('maxBodyBytes', options.maxBodyBytes, MIB, 1_024, 64 * MIB),
     bodyTimeoutMs: optionalInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 1, 600_000),
     sendTimeoutMs: optionalInteger('sendTimeoutMs', options.sendTimeoutMs, 10_000, 1, 600_000),
+    sendRetries: options.sendRetries,
     turnTimeoutMs: optionalInteger('turnTimeoutMs', options.turnTimeoutMs, 120_000, 1, 3_600_000),
     maxConcurrentTurns: optionalInteger('maxConcurrentTurns', options.maxConcurrentTurns, 64, 1, 100_000),
     maxQueuedTurns: optionalInteger('maxQueuedTurns', options.maxQueuedTurns, 10_000, 0, 10_000_000),

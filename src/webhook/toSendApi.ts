@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { InstagramProfileError } from '../errors.js';
 import { isRecord } from '../internal/json.js';
 import { isIgsid } from '../platform/igsid.js';
-import type { SendApiBody } from '../adapter/sendApi.js';
+import type { SendApiBody } from '../graph/sendApi.js';
 import type { OutgoingActivity } from './activity.js';
 
 const log = createDebug('instagram-profile:webhook:send');

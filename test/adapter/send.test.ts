@@ -12,6 +12,7 @@ const NOW = 1_760_000_000_000;
 interface Sent {
   body: Record<string, unknown>;
   query: URLSearchParams;
+  authorization: string | undefined;
 }
 
 function incoming(): Partial<Activity> {
@@ -39,7 +40,8 @@ describe('InstagramAdapter sending', () => {
       .intercept({ path: (path) => path.startsWith('/v26.0/me/messages?'), method: 'POST' })
       .reply(200, (options) => {
         const body = JSON.parse(String(options.body)) as Record<string, unknown>;
-        sent.push({ body, query: new URL(`${GRAPH}${options.path}`).searchParams });
+        const headers = options.headers as Record<string, string>;
+        sent.push({ body, query: new URL(`${GRAPH}${options.path}`).searchParams, authorization: headers.authorization ?? headers.Authorization });
         return { recipient_id: CUSTOMER, message_id: `aWdfOUT${sent.length}` };
       })
       .times(times);
@@ -72,7 +74,8 @@ describe('InstagramAdapter sending', () => {
     expect(sent).to.have.length(1);
     expect(sent[0]!.body).to.deep.equal({ recipient: { id: CUSTOMER }, message: { text: 'Hi Ada!' } });
     const time = Math.floor(NOW / 1000);
-    expect(sent[0]!.query.get('access_token')).to.equal(ACCESS_TOKEN);
+    expect(sent[0]!.authorization).to.equal(`Bearer ${ACCESS_TOKEN}`);
+    expect(sent[0]!.query.has('access_token')).to.equal(false);
     expect(sent[0]!.query.get('appsecret_time')).to.equal(String(time));
     expect(sent[0]!.query.get('appsecret_proof')).to.equal(appSecretProof(ACCESS_TOKEN, APP_SECRET, time));
   });
@@ -139,7 +142,7 @@ describe('InstagramAdapter sending', () => {
     acceptSends();
     await context().sendActivity('hi');
     expect(asked).to.deep.equal([BUSINESS]);
-    expect(sent[0]!.query.get('access_token')).to.equal('TOKEN_FOR_THIS_BUSINESS');
+    expect(sent[0]!.authorization).to.equal('Bearer TOKEN_FOR_THIS_BUSINESS');
   });
 
   it('should reject with PermissionError outside the 24-hour window, without the token in the error', async () => {
@@ -160,7 +163,17 @@ describe('InstagramAdapter sending', () => {
     expect(limited.retryAfterMs).to.equal(180_000);
   });
 
+  it('should send again after a transient failure (502), and answer with the message id', async () => {
+    adapter = new InstagramAdapter({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, accessToken: ACCESS_TOKEN, dispatcher: agent, now: () => NOW });
+    agent.get(GRAPH).intercept({ path: (p) => p.startsWith('/v26.0/me/messages?'), method: 'POST' }).reply(502, '<html>Bad gateway</html>');
+    acceptSends(1);
+    const response = await context().sendActivity('Hi again');
+    expect(response?.id).to.equal('aWdfOUT1');
+    expect(sent).to.have.length(1);
+  });
+
   it('should reject with GraphRequestError on a network failure or a reply that is not Graph’s, never leaking the token', async () => {
+    adapter = new InstagramAdapter({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, accessToken: ACCESS_TOKEN, dispatcher: agent, sendRetries: 0 });
     agent.get(GRAPH).intercept({ path: (p) => p.startsWith('/v26.0/me/messages?'), method: 'POST' }).replyWithError(new Error(`connect failed for access_token=${ACCESS_TOKEN}`));
     const network = (await context().sendActivity('x').catch((e: unknown) => e)) as GraphRequestError;
     expect(network).to.be.instanceOf(GraphRequestError).with.property('code', 'GRAPH_NETWORK_ERROR');
