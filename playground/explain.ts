@@ -11,8 +11,8 @@ export interface CacheExplanation {
   state: 'empty' | 'profile' | 'stale' | 'not-found' | 'no-consent';
   tone: Tone;
   text: string;
-  /** Whether "forget" would change anything. */
-  canForget: boolean;
+  /** The label of the control that forgets it, or null when nothing is cached. */
+  forget: string | null;
 }
 
 export interface CacheFacts {
@@ -37,43 +37,43 @@ export function duration(ms: number): string {
   return `${ms / 1000} s`;
 }
 
-function since(readAt: number | undefined, lifetimeMs: number): string {
-  return readAt === undefined ? '' : ` at ${clock(readAt)}, until about ${clock(readAt + lifetimeMs)}`;
+/** `at`: " at 10:05:40" (empty when the time of the call is unknown); `lifetime`: "1 h (until about 11:05:40)". */
+function when(readAt: number | undefined, lifetimeMs: number): { at: string; lifetime: string } {
+  if (readAt === undefined) return { at: '', lifetime: duration(lifetimeMs) };
+  return { at: ` at ${clock(readAt)}`, lifetime: `${duration(lifetimeMs)} (until about ${clock(readAt + lifetimeMs)})` };
 }
 
 export function explainCache({ cached, blocked, readAt, settings }: CacheFacts): CacheExplanation {
-  const ttl = `cache ttl ${duration(settings.profileTtlMs)}`;
-  const negativeTtl = `negativeTtl ${duration(settings.negativeTtlMs)}`;
   if (cached === undefined) {
     const next = blocked ? ', which Instagram now refuses: the person blocked the business' : '';
-    return { state: 'empty', tone: 'info', text: `Nothing cached: the next message makes a Graph call${next}.`, canForget: false };
+    return { state: 'empty', tone: 'info', text: `Nothing cached: the next message makes a Graph call${next}.`, forget: null };
   }
   if (cached.status === 'ok' && cached.source === 'stale') {
-    return { state: 'stale', tone: 'warn', text: `The cached profile is past its ${ttl}: the bot still answers with it while it reads it again in the background.`, canForget: true };
+    return { state: 'stale', tone: 'warn', text: `The cached profile is past its ${duration(settings.profileTtlMs)} ttl: the bot still answers with it while it reads it again in the background.`, forget: 'Forget cached profile' };
   }
   if (cached.status === 'ok') {
-    if (!blocked) return { state: 'profile', tone: 'info', text: `Profile cached${since(readAt, settings.profileTtlMs)} (${ttl}): later messages make no Graph call.`, canForget: true };
+    const { at, lifetime } = when(readAt, settings.profileTtlMs);
+    if (!blocked) return { state: 'profile', tone: 'info', text: `Profile cached${at} for ${lifetime}: later messages make no Graph call.`, forget: 'Forget cached profile' };
     return {
       state: 'profile',
       tone: 'warn',
-      text:
-        `Blocked, yet the bot still greets by name: it read the profile${since(readAt, settings.profileTtlMs)} (${ttl}), and Instagram sends no webhook when someone blocks a business. ` +
-        'The bot finds out at its next Graph call. Forget the cached profile to make that call now.',
-      canForget: true,
+      text: `Blocked, yet the bot still greets by name: it cached the profile${at} for ${lifetime}, and Instagram sends no webhook for a block. Forget the cached profile to make the bot ask Graph now.`,
+      forget: 'Forget cached profile',
     };
   }
   if (cached.status === 'not-found') {
-    if (blocked) return { state: 'not-found', tone: 'info', text: `The bot remembers "not found"${since(readAt, settings.negativeTtlMs)} (${negativeTtl}), so it does not ask Graph again on every message.`, canForget: true };
+    const { at, lifetime } = when(readAt, settings.negativeTtlMs);
+    const remembered = `it got "not found"${at} and remembers it for ${lifetime}`;
+    if (blocked) return { state: 'not-found', tone: 'info', text: `No profile: ${remembered}, so it does not ask Graph again on every message.`, forget: 'Forget the remembered "not found"' };
     return {
       state: 'not-found',
       tone: 'warn',
-      text:
-        `Unblocked, yet the bot still answers without a name: it remembers "not found"${since(readAt, settings.negativeTtlMs)} (${negativeTtl}), and unblocking sends the bot no webhook. ` +
-        'Forget it to look the profile up again now.',
-      canForget: true,
+      text: `Unblocked, yet the bot still answers without a name: ${remembered}, and unblocking sends the bot no webhook. Forget it to make the bot ask Graph now.`,
+      forget: 'Forget the remembered "not found"',
     };
   }
-  return { state: 'no-consent', tone: 'info', text: `The bot remembers "no consent"${since(readAt, settings.negativeTtlMs)} (${negativeTtl}); the person's next message clears it.`, canForget: true };
+  const { at, lifetime } = when(readAt, settings.negativeTtlMs);
+  return { state: 'no-consent', tone: 'info', text: `The bot got "no consent"${at} and remembers it for ${lifetime}; the person's next message clears it.`, forget: 'Forget the remembered "no consent"' };
 }
 
 export interface CallFacts {
@@ -91,7 +91,7 @@ export function explainCalls({ calls, turn, settings }: CallFacts): string {
     if (!turn) return 'No Graph call: the bot ran no turn for this.';
     if (turn.kind === 'comment') return 'No Graph call: a comment grants no consent, so the bot may only use what it has cached.';
     if (turn.status === 'ok') return "No Graph call: the profile came from the bot's cache.";
-    if (turn.status === 'not-found' || turn.status === 'no-consent') return `No Graph call: the bot answered from its remembered "${turn.status}".`;
+    if (turn.status === 'not-found' || turn.status === 'no-consent') return `No Graph call: the bot answered from its remembered "${turn.status.replace('-', ' ')}".`;
     if (code === 'CIRCUIT_OPEN') return 'No Graph call: after repeated failures the bot pauses its Graph calls for a while (circuit breaker) and answers at once without a profile.';
     if (code === 'RATE_LIMITED') return 'No Graph call: Graph throttled the bot, which waits before calling again.';
     return 'No Graph call.';

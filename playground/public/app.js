@@ -30,6 +30,11 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+const GRAPH_HINTS = {
+  normal: 'Profile reads answer at once.',
+  slow: "Profile reads take 2.5 s, past the bot's 2 s deadline: it answers without a name.",
+  failing: 'Profile reads answer HTTP 503: the bot retries, then answers without a name.',
+};
 const followers = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} K` : String(n));
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
@@ -50,7 +55,7 @@ function personaButton(p) {
   const name = el('span', { class: 'name' }, p.name ?? `@${p.username}`, p.isVerifiedUser ? el('span', { class: 'verified', title: 'Verified' }, ' ✔') : null);
   const follows = p.followsBusiness ? el('span', { class: 'badge follows' }, p.followedByBusiness ? 'mutual' : 'follows you') : null;
   const blocked = p.blocksBusiness || p.blocked ? el('span', { class: 'badge blocked' }, 'blocked') : null;
-  const meta = el('span', { class: 'meta' }, `@${p.username} · ${followers(p.followerCount)}`, follows, blocked);
+  const meta = el('span', { class: 'meta' }, el('span', { class: 'handle' }, `@${p.username} · ${followers(p.followerCount)}`), follows, blocked);
   return el(
     'button',
     { class: 'persona', role: 'option', 'aria-selected': String(p.key === state.current), 'data-key': p.key, onclick: () => select(p.key) },
@@ -62,6 +67,7 @@ function personaButton(p) {
 function renderPersonas() {
   $('persona-list').replaceChildren(...state.personas.map((p) => el('li', {}, personaButton(p))));
   for (const radio of document.querySelectorAll('input[name="graph"]')) radio.checked = radio.value === state.graph;
+  $('graph-hint').textContent = GRAPH_HINTS[state.graph] ?? '';
 }
 
 function userBubble(line, status) {
@@ -115,7 +121,8 @@ function renderKnowledge(thread) {
   renderLookup(thread.lastTurn);
   $('cache-card').className = `card cache ${thread.cache.tone}`;
   $('cache-text').textContent = thread.cache.text;
-  $('forget-profile').hidden = !thread.cache.canForget;
+  $('forget-profile').hidden = !thread.cache.forget;
+  $('forget-profile').textContent = thread.cache.forget ?? '';
   $('calls-persona').textContent = String(thread.calls.persona);
   $('calls-total').textContent = String(thread.calls.total);
   $('calls-retries').textContent = thread.calls.retries ? `of which ${plural(thread.calls.retries, 'retry', 'retries')}` : '';
@@ -135,7 +142,6 @@ function renderLookup(turn) {
       el('p', {}, el('span', { id: 'lookup-status', class: `status ${tone}` }, label), el('span', { class: 'muted' }, ` · ${turn.kind}`)),
       rows.length ? el('table', {}, el('tbody', {}, rows)) : null,
       turn.error ? el('p', { class: 'muted' }, el('strong', {}, `${turn.error.name} (${turn.error.code})`), el('br'), turn.error.message) : null,
-      turn.reply ? el('p', { class: 'muted' }, `Replied: “${turn.reply}”`) : null,
     ].filter(Boolean),
   );
 }

@@ -19,7 +19,7 @@ describe('the playground in a real browser: a conversation', function () {
     expect(await thread.text('#lookup-status')).to.equal('profile from the Graph API');
     expect(await thread.text('#calls-persona')).to.equal('1');
     expect(await thread.text('#calls-explained')).to.equal('Last action: 1 Graph call: the profile was read, and is now cached.');
-    expect(await thread.text('#cache-text')).to.match(/^Profile cached at \d\d:\d\d:\d\d, until about \d\d:\d\d:\d\d \(cache ttl 1 h\): later messages make no Graph call\.$/);
+    expect(await thread.text('#cache-text')).to.match(/^Profile cached at \d\d:\d\d:\d\d for 1 h \(until about \d\d:\d\d:\d\d\): later messages make no Graph call\.$/);
   });
 
   it('should answer an ice breaker tap from another persona, by payload', async () => {
