@@ -50,6 +50,16 @@ describe('GraphProfileClient over a loopback server', () => {
     expect((await client().fetchProfile(IGSID)).name).to.equal('Ada Lovelace');
   });
 
+  it('should read a body whose characters are split across chunks as UTF-8', async () => {
+    const bytes = Buffer.from(JSON.stringify({ ...adaReply, name: 'Zoë 😀' }));
+    const split = bytes.indexOf(0xf0) + 2; // inside the emoji
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(bytes.subarray(0, split), () => setImmediate(() => res.end(bytes.subarray(split))));
+    };
+    expect((await client().fetchProfile(IGSID)).name).to.equal('Zoë 😀');
+  });
+
   it('should time out a reply whose body stalls half way, with GRAPH_TIMEOUT', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
