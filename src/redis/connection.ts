@@ -11,6 +11,8 @@ const DEADLINE = Symbol('deadline');
 
 export interface ConnectionOptions {
   timeoutMs: number;
+  /** Deadline of the first probe: a new client may still be connecting. */
+  firstProbeMs: number;
   retryIntervalMs: number;
   now: () => number;
 }
@@ -69,9 +71,9 @@ export class RedisConnection {
    * failed or timed out (a command given up may still run later: every write is built to
    * be harmless then). A reply error of a server that answered is a failure of that command only.
    */
-  run(args: string[]): Promise<RedisReply | undefined> {
+  run(args: string[], deadlineMs = this.#options.timeoutMs): Promise<RedisReply | undefined> {
     if (this.#up !== true) return Promise.resolve(undefined);
-    return this.#withDeadline(args).then(
+    return this.#withDeadline(args, deadlineMs).then(
       (reply) => reply,
       (error: unknown) => {
         if (error === DEADLINE) return undefined;
@@ -87,12 +89,12 @@ export class RedisConnection {
     clearTimeout(this.#timer);
   }
 
-  #withDeadline(args: string[]): Promise<RedisReply> {
+  #withDeadline(args: string[], ms: number): Promise<RedisReply> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#down(`${args[0]} took longer than ${this.#options.timeoutMs} ms`);
+        this.#down(`${args[0]} took longer than ${ms} ms`);
         reject(DEADLINE);
-      }, this.#options.timeoutMs);
+      }, ms);
       this.#send(args).then(
         (reply) => {
           clearTimeout(timer);
@@ -133,7 +135,7 @@ export class RedisConnection {
     this.#probing = true;
     const before = this.#options.now();
     try {
-      const reply = await this.#withDeadline(['TIME']);
+      const reply = await this.#withDeadline(['TIME'], this.#up === undefined ? this.#options.firstProbeMs : this.#options.timeoutMs);
       const after = this.#options.now();
       const serverMs = serverTimeMs(reply);
       if (serverMs === undefined) throw new Error('TIME answered garbage');

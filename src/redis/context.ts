@@ -25,8 +25,19 @@ export interface StoreContext {
   readonly busUp: boolean;
 }
 
-export function run(context: StoreContext, args: (string | number)[]): Promise<RedisReply | undefined> {
-  return context.connection.run(args.map(String));
+/**
+ * Deletions walk indexes with many commands in flight, and nobody's turn waits on them:
+ * they get a longer deadline than the per-turn one, still short enough to notice a hang.
+ */
+export const BULK_DEADLINE_MS = 1_000;
+
+export function run(context: StoreContext, args: (string | number)[], deadlineMs?: number): Promise<RedisReply | undefined> {
+  return context.connection.run(args.map(String), deadlineMs);
+}
+
+/** A command of a deletion: under the longer of the two deadlines. */
+export function runBulk(context: StoreContext, args: (string | number)[]): Promise<RedisReply | undefined> {
+  return run(context, args, Math.max(context.connection.timeoutMs, BULK_DEADLINE_MS));
 }
 
 /** Server time past which a write sent now is refused. */

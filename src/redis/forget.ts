@@ -1,15 +1,18 @@
 import { isIgsid } from '../platform/igsid.js';
 import type { RedisReply } from './clients.js';
-import { run, type StoreContext } from './context.js';
+import { giveUpAt, run, runBulk, type StoreContext } from './context.js';
 import { CLEAR_NO_CONSENT, FORGET_ONE } from './scripts.js';
 import { NO_CONSENT_MARK } from './codec.js';
 import type { ForgetResult } from './types.js';
 
 /**
- * How long a deletion refuses writes of the same customer: covers a Graph load that was in
- * flight on another instance when the deletion arrived, and writes already on their way.
+ * How long a deletion refuses writes of the same customer: a load in flight on another
+ * instance (at most a lease long before others take over) and writes already on their way
+ * (refused by the server past their deadline anyway). The marker holds no profile data.
  */
-const TOMBSTONE_MS = 10_000;
+function tombstoneMs(context: StoreContext): number {
+  return context.options.leaseMs + giveUpAt(context) - context.connection.serverNow();
+}
 /** Customers deleted at once (single-key commands: Cluster-safe, no multi-slot script). */
 const BATCH = 100;
 const SCAN_COUNT = 1_000;
@@ -26,7 +29,7 @@ export async function forgetPerson(context: StoreContext, igsid: string, busines
   }
   await inBatches(businesses, (business) => forgetOne(context, business, igsid, progress));
   // Also drops members whose entries lapsed: nothing of the person stays in the index.
-  const last = businessId === undefined ? await run(context, ['DEL', keys.personIndex(igsid)]) : 0;
+  const last = businessId === undefined ? await runBulk(context, ['DEL', keys.personIndex(igsid)]) : 0;
   const published = await context.publish({
     type: 'invalidate',
     invalidation: businessId === undefined ? { scope: 'person', igsid } : { scope: 'profile', businessId, igsid },
@@ -40,7 +43,7 @@ export async function forgetBusiness(context: StoreContext, businessId: string):
   const { keys } = context;
   const index = keys.businessIndex(businessId);
   const progress = { removed: 0, complete: true };
-  const exists = await run(context, ['EXISTS', index]);
+  const exists = await runBulk(context, ['EXISTS', index]);
   if (exists === undefined) return { removed: 0, complete: false };
   const forgetPage = (igsids: string[]) => inBatches(igsids, (igsid) => forgetOne(context, businessId, igsid, progress));
   const scanned =
@@ -49,7 +52,7 @@ export async function forgetBusiness(context: StoreContext, businessId: string):
       : await scan(context, (cursor) => ['SCAN', cursor, 'MATCH', keys.businessPattern(businessId), 'COUNT', SCAN_COUNT], (found) =>
           forgetPage(found.flatMap((key) => keys.parseProfile(key) ?? []).filter((key) => key.businessId === businessId).map((key) => key.igsid)),
         );
-  const deleted = await run(context, ['DEL', index]);
+  const deleted = await runBulk(context, ['DEL', index]);
   const published = await context.publish({ type: 'invalidate', invalidation: { scope: 'business', businessId } });
   return { removed: progress.removed, complete: progress.complete && scanned && deleted !== undefined && published };
 }
@@ -63,9 +66,9 @@ export async function clearNoConsent(context: StoreContext, businessId: string |
 async function forgetOne(context: StoreContext, businessId: string | undefined, igsid: string, progress: { removed: number; complete: boolean }): Promise<void> {
   const { keys } = context;
   const [removed, ...unindexed] = await Promise.all([
-    run(context, ['EVAL', FORGET_ONE, 2, keys.profile(businessId, igsid), keys.tombstone(businessId, igsid), TOMBSTONE_MS]),
-    run(context, ['ZREM', keys.businessIndex(businessId), igsid]),
-    run(context, ['ZREM', keys.personIndex(igsid), businessId ?? '']),
+    runBulk(context, ['EVAL', FORGET_ONE, 2, keys.profile(businessId, igsid), keys.tombstone(businessId, igsid), Math.ceil(tombstoneMs(context))]),
+    runBulk(context, ['ZREM', keys.businessIndex(businessId), igsid]),
+    runBulk(context, ['ZREM', keys.personIndex(igsid), businessId ?? '']),
   ]);
   if (typeof removed === 'number') progress.removed += removed;
   if (removed === undefined || unindexed.includes(undefined)) progress.complete = false;
@@ -74,7 +77,7 @@ async function forgetOne(context: StoreContext, businessId: string | undefined, 
 /** The businesses holding the person: their index, else (index evicted or never made) a SCAN of their keys. Undefined if Redis failed. */
 async function indexedBusinesses(context: StoreContext, igsid: string): Promise<(string | undefined)[] | undefined> {
   const { keys } = context;
-  const members = await run(context, ['ZRANGE', keys.personIndex(igsid), 0, -1]);
+  const members = await runBulk(context, ['ZRANGE', keys.personIndex(igsid), 0, -1]);
   if (!Array.isArray(members)) return undefined;
   if (members.length > 0) return members.map((member) => (member === '' ? undefined : String(member)));
   const found: (string | undefined)[] = [];
@@ -95,7 +98,7 @@ async function indexedBusinesses(context: StoreContext, igsid: string): Promise<
 async function scan(context: StoreContext, command: (cursor: string) => (string | number)[], onPage: (items: string[]) => Promise<unknown>): Promise<boolean> {
   let cursor = '0';
   do {
-    const reply: RedisReply | undefined = await run(context, command(cursor));
+    const reply: RedisReply | undefined = await runBulk(context, command(cursor));
     if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) return false;
     cursor = String(reply[0]);
     await onPage(reply[1].map(String));

@@ -63,7 +63,7 @@ export function resolveStoreOptions(options: RedisProfileStoreOptions): Resolved
     operationTimeoutMs: optionalInteger('operationTimeoutMs', options.operationTimeoutMs, 50, 1, 60_000),
     leaseMs: optionalInteger('leaseMs', options.leaseMs, 2_000, 10, 600_000),
     storePictures: optionalBoolean('storePictures', options.storePictures, true),
-    reclaimAfterMs: optionalInteger('reclaimAfterMs', options.reclaimAfterMs, 600_000, 1_000, 2 ** 31 - 1),
+    reclaimAfterMs: optionalInteger('reclaimAfterMs', options.reclaimAfterMs, 600_000, 1, 2 ** 31 - 1),
     retryIntervalMs: optionalInteger('retryIntervalMs', options.retryIntervalMs, 1_000, 10, 600_000),
     now: functionOption('now', options.now, Date.now),
   };

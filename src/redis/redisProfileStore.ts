@@ -30,6 +30,9 @@ import type {
 /** Deletions that could not reach Redis, replayed when it returns (bounded: a long outage keeps the newest). */
 const MAX_PENDING_DELETIONS = 10_000;
 
+/** How long a new store may stay `connecting` (and its first probe may take) before it counts as degraded. */
+export const CONNECT_MS = 2_000;
+
 type PendingDeletion = { igsid: string; businessId: string | undefined } | { business: string };
 
 /**
@@ -62,7 +65,7 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
     this.#options = resolveStoreOptions(options);
     const { client, operationTimeoutMs, retryIntervalMs, now, channel } = this.#options;
     const { subscriber, owned } = this.#subscriber();
-    this.#connection = new RedisConnection(commandSender(client), { timeoutMs: operationTimeoutMs, retryIntervalMs, now }, {
+    this.#connection = new RedisConnection(commandSender(client), { timeoutMs: operationTimeoutMs, firstProbeMs: CONNECT_MS, retryIntervalMs, now }, {
       onUp: () => void this.#afterReconnect(),
       onChange: (why) => this.#changed(why),
     });
@@ -72,8 +75,11 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
       onChange: (why) => this.#changed(why),
     });
     this.#context = this.#makeContext();
-    // Past one retry interval, a store still waiting for Redis or the bus is degraded, not connecting.
-    this.#settleTimer = setTimeout(() => this.#settle(), retryIntervalMs);
+    // A store still waiting for Redis or the bus after this is degraded, not connecting.
+    this.#settleTimer = setTimeout(() => {
+      this.#settled = true;
+      this.#changed('Redis or the bus did not answer in time');
+    }, CONNECT_MS);
     this.#settleTimer.unref?.();
   }
 
@@ -214,7 +220,7 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
     const { message } = decoded;
     if (message.type === 'result') this.#wake(customerKey(message.businessId, message.igsid));
     else if (message.type === 'invalidate') this.#emit(this.#invalidationListeners, message.invalidation);
-    else this.#emit(this.#throttleListeners, { scope: message.scope, until: this.#connection.toLocal(message.until), reason: message.reason });
+    else this.#emit(this.#throttleListeners, { scope: message.scope, until: message.until === 0 ? 0 : this.#connection.toLocal(message.until), reason: message.reason });
   }
 
   #wake(key: string): void {
@@ -283,23 +289,25 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
   }
 
   #changed(why: string): void {
-    const up = this.#connection.up;
-    let next: RedisStoreStatus = 'degraded';
-    if (this.#closed) next = 'closed';
-    else if (up === true && this.#bus.up) next = 'ready';
-    else if (!this.#settled && up !== false) next = 'connecting';
+    const next = this.#currentStatus();
+    if (next !== this.#status) {
+      log('%s → %s: %s', this.#status, next, why);
+      this.#status = next;
+    }
     if (next !== 'connecting') this.#settle();
-    if (next === this.#status) return;
-    log('%s → %s: %s', this.#status, next, why);
-    this.#status = next;
+  }
+
+  #currentStatus(): RedisStoreStatus {
+    const up = this.#connection.up;
+    if (this.#closed) return 'closed';
+    if (up === true && this.#bus.up) return 'ready';
+    return !this.#settled && up !== false ? 'connecting' : 'degraded';
   }
 
   #settle(): void {
-    if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#settleTimer);
-    // A store that settled while still waiting on Redis or the bus is degraded.
-    if (this.#status === 'connecting') this.#changed('not connected yet');
     for (const resolve of this.#settledWaiters.splice(0)) resolve();
   }
+
 }

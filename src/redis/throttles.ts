@@ -16,7 +16,8 @@ export async function publishThrottle(context: StoreContext, scope: string, unti
   const { connection, keys, options } = context;
   const member = `${REASON_CODES[reason]}|${scope}`;
   const lifted = untilMs <= options.now();
-  const until = Math.round(lifted ? connection.serverNow() : connection.toServer(untilMs));
+  // A lifted throttle travels as 0: "ended", on every clock.
+  const until = lifted ? 0 : Math.round(connection.toServer(untilMs));
   await (lifted ? run(context, ['ZREM', keys.throttles(), member]) : run(context, ['EVAL', INDEX_ADD, 1, keys.throttles(), member, until, giveUpAt(context)]));
   await context.publish({ type: 'throttle', scope, until, reason });
 }

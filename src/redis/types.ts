@@ -101,7 +101,7 @@ export type ThrottleScope = string;
 
 export type ThrottleReason = 'rate-limited' | 'circuit-open';
 
-/** A pause of Graph calls shared by every instance; `until` on the caller's clock, at or before now when lifted. */
+/** A pause of Graph calls shared by every instance; `until` on the caller's clock, 0 when lifted. */
 export interface ThrottleNotice {
   scope: ThrottleScope;
   until: number;
