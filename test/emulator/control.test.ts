@@ -81,6 +81,7 @@ describe('Emulator control API', () => {
       const viaControl = await control('personas/follower/taps-icebreaker', { body: { payload: 'HOURS' } });
       const viaMethod = await emulator.persona('follower').tapsIcebreaker('HOURS');
       expect(viaControl.status).to.equal(200);
+      expect(viaControl.json.mids).to.have.length(1).and.not.include(viaMethod.mids[0]);
       expect(viaControl.json).to.include({ delivered: true, status: 200 });
       const [first, second] = receiver.received.map((r) => JSON.parse(r.body.toString()).entry[0].messaging[0].postback);
       expect({ ...first, mid: 'x' }).to.deep.equal({ ...second, mid: 'x' });
