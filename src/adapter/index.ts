@@ -6,4 +6,5 @@ export { keepRawBody } from '../webhook/http.js';
 export type { RawBodyRequest, WebhookRequest, WebhookResponse } from '../webhook/http.js';
 export { MAX_QUICK_REPLIES, MAX_QUICK_REPLY_TITLE } from '../webhook/toSendApi.js';
 export { MAX_DELAY_MS } from '../webhook/core.js';
+export type { CloseResult } from '../webhook/core.js';
 export type { SendApiBody, SendApiReply } from '../graph/sendApi.js';

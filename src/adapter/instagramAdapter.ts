@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { type Activity, BotAdapter, type ConversationReference, type ResourceResponse, TurnContext } from 'botbuilder';
 import { InstagramProfileError } from '../errors.js';
 import type { InboundActivity } from '../webhook/activity.js';
-import { WebhookCore } from '../webhook/core.js';
+import { type CloseResult, WebhookCore } from '../webhook/core.js';
 import { answerHandshake } from '../webhook/handshake.js';
 import { respond, type WebhookRequest, type WebhookResponse } from '../webhook/http.js';
 import type { InstagramWebhookOptions } from '../webhook/options.js';
@@ -63,6 +63,14 @@ export class InstagramAdapter extends BotAdapter {
   /** Resolves when every turn scheduled so far has finished (for tests and graceful shutdown). */
   drain(): Promise<void> {
     return this.#core.drain();
+  }
+
+  /**
+   * Graceful shutdown (wire it to SIGTERM): new deliveries get `503`, which Meta retries, and
+   * acknowledged turns finish within `timeoutMs` (default 10 000). Stop your HTTP server after it.
+   */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult> {
+    return this.#core.close(options);
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -16,6 +16,13 @@ import { sendApiBodiesFor } from './toSendApi.js';
 
 const log = createDebug('instagram-profile:webhook');
 
+/** What `close()` achieved: whether every acknowledged turn finished in time. */
+export interface CloseResult {
+  drained: boolean;
+  /** Turns still running or queued when the time was up (they are not cancelled). */
+  unfinishedTurns: number;
+}
+
 /** Runs one turn for an activity; the adapter wraps it in its framework's context and middleware. Must not reject. */
 export type RunTurn = (activity: InboundActivity) => Promise<void>;
 
@@ -38,6 +45,8 @@ export class WebhookCore {
   readonly #sendApi: SendApiClient;
   /** Deliveries are scheduled one after another, so a large one sliced over several ticks keeps its place. */
   #scheduling: Promise<void> = Promise.resolve();
+  /** Set by `close()`: new deliveries are refused with 503 (Meta delivers them again later). */
+  #closing: Promise<CloseResult> | undefined;
 
   constructor(options: InstagramWebhookOptions, owner?: string) {
     this.options = resolveWebhookOptions(options, owner);
@@ -72,6 +81,7 @@ export class WebhookCore {
         return;
       }
       if (method !== 'POST') return respond(res, 405, 'method not allowed', { allow: 'GET, POST' });
+      if (this.#closing) return respond(res, 503, 'shutting down: deliver again later', { 'retry-after': '5', connection: 'close' });
       const entries = await this.#accept(req, res);
       if (!entries) return;
       const scheduled = this.#scheduling.then(() => this.#schedule(entries, runTurn));
@@ -86,6 +96,29 @@ export class WebhookCore {
   /** Resolves when every turn scheduled so far has finished (or outlived `turnTimeoutMs`). */
   drain(): Promise<void> {
     return this.#scheduler.drain();
+  }
+
+  /**
+   * Graceful shutdown: from now on deliveries are answered `503` (Meta retries them, so
+   * another instance, or this one after a restart, gets them), and the turns already
+   * acknowledged run to their end within `timeoutMs`. Resolves with whether they all
+   * finished; calling it again returns the same result.
+   */
+  close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<CloseResult> {
+    this.#closing ??= this.#drainWithin(timeoutMs);
+    return this.#closing;
+  }
+
+  async #drainWithin(timeoutMs: number): Promise<CloseResult> {
+    log('closing: refusing new deliveries, waiting up to %d ms for %d running and %d queued turns', timeoutMs, this.#scheduler.running, this.#scheduler.queued);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const drained = this.#scheduling.then(() => this.#scheduler.drain()).then(() => true as const);
+    const finished = await Promise.race([drained, timedOut]);
+    clearTimeout(timer);
+    const left = this.#scheduler.running + this.#scheduler.queued;
+    log(finished ? 'closed: every turn finished' : 'closed with %d turns unfinished after %d ms', left, timeoutMs);
+    return { drained: finished, unfinishedTurns: finished ? 0 : left };
   }
 
   /**

@@ -189,6 +189,29 @@ describe('WebhookCore', () => {
     });
   });
 
+  describe('close', () => {
+    it('should refuse new deliveries with 503 and report turns that did not finish in time', async () => {
+      const webhook = core();
+      const res = response();
+      await webhook.handle(signed(delivery([textItem(CUSTOMER, 'hangs')])), res, () => new Promise(() => undefined));
+      const result = await webhook.close({ timeoutMs: 50 });
+      expect(res.statusCode).to.equal(200);
+      expect(result).to.deep.equal({ drained: false, unfinishedTurns: 1 });
+      const late = response();
+      await webhook.handle(signed(delivery([textItem(CUSTOMER, 'late')])), late, async () => undefined);
+      expect(late.statusCode).to.equal(503);
+      expect(await webhook.close()).to.equal(result);
+    });
+
+    it('should still answer the verification handshake while closing', async () => {
+      const webhook = core();
+      await webhook.close({ timeoutMs: 10 });
+      const res = response();
+      await webhook.handle({ method: 'GET', url: `/?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=42`, headers: {} }, res, async () => undefined);
+      expect([res.statusCode, res.body]).to.deep.equal([200, '42']);
+    });
+  });
+
   describe('sending', () => {
     it('should cap a delay activity at the timer limit instead of letting it overflow and fire at once', async () => {
       const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

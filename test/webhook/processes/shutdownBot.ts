@@ -1,0 +1,21 @@
+// A bot process for the graceful-shutdown test: an InstagramAdapter on Node http whose turns
+// take 400 ms. Prints its URL, then one line per finished turn; on SIGTERM closes the adapter,
+// then the server, prints the close result and exits.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InstagramAdapter } from '../../../src/adapter/index.js';
+
+const adapter = new InstagramAdapter({ appSecret: 'shutdown-secret', verifyToken: 'v', accessToken: 't', graphUrl: 'http://127.0.0.1:9' });
+const server = createServer((req, res) => {
+  void adapter.process(req, res, async (context) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    process.stdout.write(`turn-done ${context.activity.id}\n`);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+process.once('SIGTERM', async () => {
+  const result = await adapter.close({ timeoutMs: 5_000 });
+  server.close();
+  process.stdout.write(`closed ${JSON.stringify(result)}\n`);
+  process.exit(0);
+});
