@@ -3,12 +3,14 @@ import type { Emulator, Persona } from 'botbuilder-instagram-profile/emulator';
 import { isRecord, parseJson } from '../src/internal/json.js';
 import { readBounded } from '../src/internal/readBounded.js';
 import type { PlaygroundBot } from './bot.js';
-import { explainCache, explainCalls } from './explain.js';
+import { duration, explainCache, explainCalls } from './explain.js';
 import { serveStatic } from './staticFiles.js';
 
 // Past the bot's 2 s lookup deadline, with room for its reply to travel.
 const REPLY_WAIT_MS = 4_000;
 const MAX_BODY_BYTES = 65_536;
+// Slower than the bot's lookup deadline: the lookup gives up and the bot answers without a name.
+const SLOW_LATENCY_MS = 2_500;
 
 type GraphMode = 'normal' | 'slow' | 'failing';
 type ActionKind = 'message' | 'icebreaker' | 'menu' | 'quick-reply' | 'comment';
@@ -96,6 +98,11 @@ export class Playground {
       icebreakers: this.emulator.icebreakers,
       persistentMenu: this.emulator.persistentMenu,
       graph: this.#graph,
+      graphHints: {
+        normal: 'Profile reads answer at once.',
+        slow: `Profile reads take ${duration(SLOW_LATENCY_MS)}, past the bot's ${duration(this.bot.settings.timeoutMs)} deadline: it answers without a name.`,
+        failing: 'Profile reads answer HTTP 503: the bot retries, then answers without a name.',
+      } satisfies Record<GraphMode, string>,
       personas: this.emulator.personas.map((p) => ({
         ...p.toJSON(),
         avatar: p.toJSON().hasPicture ? `${this.emulator.url}/_emulator/pictures/${p.igsid}.svg?oe=${(Math.floor(Date.now() / 1000) + 86_400).toString(16)}` : null,
@@ -196,8 +203,7 @@ export class Playground {
     const { faults } = this.emulator;
     faults.clear();
     for (const igsid of this.#blocked) faults.inject({ kind: 'graph-error', igsid, graphError: { code: 100, subcode: 33, type: 'GraphMethodException', message: 'Unsupported get request.' } });
-    // Slower than the bot's 2 s deadline: the lookup gives up and the bot answers without a name.
-    if (this.#graph === 'slow') faults.inject({ kind: 'latency', latencyMs: 2_500 });
+    if (this.#graph === 'slow') faults.inject({ kind: 'latency', latencyMs: SLOW_LATENCY_MS });
     if (this.#graph === 'failing') faults.inject({ kind: 'status', status: 503 });
   }
 

@@ -1,6 +1,6 @@
 // The playground's page: plain DOM, no build step. Talks to /api (see ../playground.ts).
 const $ = (id) => document.getElementById(id);
-const state = { personas: [], current: null, icebreakers: [], menu: [], thread: null, graph: 'normal' };
+const state = { personas: [], current: null, icebreakers: [], menu: [], thread: null, graph: 'normal', graphHints: {} };
 /** What the person sent and the bot has not finished with, oldest first: sent one at a time, never dropped. */
 const outbox = [];
 let sending = false;
@@ -30,11 +30,6 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-const GRAPH_HINTS = {
-  normal: 'Profile reads answer at once.',
-  slow: "Profile reads take 2.5 s, past the bot's 2 s deadline: it answers without a name.",
-  failing: 'Profile reads answer HTTP 503: the bot retries, then answers without a name.',
-};
 const followers = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} K` : String(n));
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
@@ -67,7 +62,7 @@ function personaButton(p) {
 function renderPersonas() {
   $('persona-list').replaceChildren(...state.personas.map((p) => el('li', {}, personaButton(p))));
   for (const radio of document.querySelectorAll('input[name="graph"]')) radio.checked = radio.value === state.graph;
-  $('graph-hint').textContent = GRAPH_HINTS[state.graph] ?? '';
+  $('graph-hint').textContent = state.graphHints[state.graph] ?? '';
 }
 
 function userBubble(line, status) {
@@ -148,7 +143,7 @@ function renderLookup(turn) {
 
 async function refreshState() {
   const s = await api('state');
-  Object.assign(state, { personas: s.personas, icebreakers: s.icebreakers, menu: s.persistentMenu, graph: s.graph });
+  Object.assign(state, { personas: s.personas, icebreakers: s.icebreakers, menu: s.persistentMenu, graph: s.graph, graphHints: s.graphHints });
   renderPersonas();
   $('menu').replaceChildren(...state.menu.map((m) => el('li', { role: 'none' }, el('button', { type: 'button', role: 'menuitem', onclick: () => { toggleMenu(false); enqueue({ kind: 'menu', payload: m.payload, title: m.title }); } }, m.title))));
 }

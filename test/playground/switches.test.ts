@@ -21,6 +21,7 @@ describe('the playground in a real browser: the switches', function () {
     it('should show a sent message at once as pending, with the bot typing, until the bot answers', async () => {
       await thread.choose('no-name');
       await thread.setGraph('slow');
+      expect(await thread.text('#graph-hint')).to.equal("Profile reads take 2.5 s, past the bot's 2 s deadline: it answers without a name.");
       await thread.type('hi');
       const pending = open.page.locator('.bubble.user.pending');
       await pending.waitFor({ timeout: 1_000 });
@@ -117,6 +118,9 @@ describe('the playground in a real browser: the switches', function () {
       expect(calls, 'the first call, then retries').to.be.greaterThan(1);
       const retries = calls - 1;
       expect(await thread.text('#calls-retries')).to.equal(`of which ${retries} ${retries === 1 ? 'retry' : 'retries'}`);
+      // A footnote to the count, not a second count (a lost style once drew it at 22 px).
+      const sizes = await open.page.evaluate(() => ['calls-persona', 'calls-retries'].map((id) => parseFloat(getComputedStyle(document.getElementById(id)!).fontSize)));
+      expect(sizes[1]).to.be.lessThan(sizes[0]! / 1.5);
       expect(await thread.text('#calls-explained')).to.match(new RegExp(`^Last action: ${calls} Graph calls for one message: 1 request and ${retries} retr(y|ies)\\. The bot retries a transient failure .* up to 2 times, .* within its 2 s deadline\\. Every try failed, so the bot answered without a profile\\.$`));
       await screenshot(open.page, 'desktop-retries');
     });
