@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isIgsid } from '../platform/igsid.js';
 import { handleControl } from './control.js';
 import { handleGraph } from './graphServer.js';
 import { sendJson, sendText } from './http.js';
@@ -20,8 +21,8 @@ export interface HttpShell {
 function servePicture(req: IncomingMessage, res: ServerResponse, url: URL, world: World): void {
   req.resume();
   world.stats.record('picture');
-  const igsid = /^\/_emulator\/pictures\/(\d+)\.svg$/.exec(url.pathname)?.[1];
-  const state = igsid === undefined ? undefined : world.personas.get(igsid);
+  const igsid = /^\/_emulator\/pictures\/([^/]+)\.svg$/.exec(url.pathname)?.[1];
+  const state = isIgsid(igsid) ? world.personas.get(igsid) : undefined;
   if (!state || !state.hasPicture) return sendText(res, 404, 'text/plain', 'Not found');
   if (pictureExpired(url.searchParams, world.options.now())) return sendText(res, 403, 'text/plain', 'URL signature expired');
   sendText(res, 200, 'image/svg+xml', avatarSvg(state), { 'cache-control': 'max-age=3600' });

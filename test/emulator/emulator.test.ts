@@ -69,6 +69,12 @@ describe('Instagram Platform emulator', () => {
       ['comments on a post', false],
       ['reacts to a message', false],
       ['reads a message', false],
+      ['sends a photo', true],
+      ['replies to a story', true],
+      ['unsends a message', false],
+      ['removes a reaction', false],
+      ['opens an ig.me link', false],
+      ['mentions the business', false],
     ] as const) {
       it(`should ${grants ? '' : 'not '}grant consent when the persona ${action}`, async () => {
         const persona = emulator.persona('non-follower');
@@ -80,6 +86,12 @@ describe('Instagram Platform emulator', () => {
           'comments on a post': () => persona.comments('Nice'),
           'reacts to a message': () => persona.reacts('aWdf1'),
           'reads a message': () => persona.reads('aWdf1'),
+          'sends a photo': () => persona.sendsAttachment('image'),
+          'replies to a story': () => persona.repliesToStory('17900000000000001', 'wow'),
+          'unsends a message': () => persona.unsends('aWdf1'),
+          'removes a reaction': () => persona.unreacts('aWdf1'),
+          'opens an ig.me link': () => persona.refers('SUMMER'),
+          'mentions the business': () => persona.mentions('@shop'),
         }[action];
         await act();
         const reply = await profile(persona.igsid);
@@ -379,6 +391,27 @@ describe('Instagram Platform emulator', () => {
       expect((await send('{"recipient":')).status).to.equal(400);
       expect((await get(`/v26.0/${'%00'.repeat(3)}`)).status).to.equal(400);
       expect((await profile(emulator.persona('follower').igsid)).json.error.code).to.equal(230);
+    });
+
+    it('should check options with the package validators, naming the option', async () => {
+      const cases: Array<[Parameters<typeof startEmulator>[0], string, string]> = [
+        [{ port: 70_000 }, 'RangeError', '"port"'],
+        [{ port: 1.5 }, 'TypeError', '"port"'],
+        [{ login: 'twitter' as never }, 'TypeError', '"login"'],
+        [{ webhookUrl: 'http://127.0.0.1:3978/hook?key=1' }, 'TypeError', '"webhookUrl"'],
+        [{ webhookUrl: 'ftp://x' }, 'TypeError', '"webhookUrl"'],
+        [{ apiVersion: '26' }, 'RangeError', '"apiVersion"'],
+        [{ maxBodyBytes: 0 }, 'RangeError', '"maxBodyBytes"'],
+        [{ now: 5 as never }, 'TypeError', '"now"'],
+        [{ dispatcher: {} as never }, 'TypeError', '"dispatcher"'],
+        [{ appSecret: '' }, 'TypeError', '"appSecret"'],
+      ];
+      for (const [options, type, name] of cases) {
+        await startEmulator(options).then(
+          (e) => (e.close(), expect.fail(`should reject ${JSON.stringify(options)}`)),
+          (e: Error) => expect([e.name, e.message.includes(name)], JSON.stringify(options)).to.deep.equal([type, true]),
+        );
+      }
     });
 
     it('should reject bad options and custom personas clearly', async () => {
