@@ -28,7 +28,9 @@ export function interceptProfile(agent: MockAgent, igsid: string, reply: Profile
     .intercept({ path: (path: string) => path.startsWith(`/v26.0/${igsid}?`), method: 'GET' })
     .reply(200, (options) => {
       calls.count++;
-      const token = new URL(`${GRAPH}${options.path}`).searchParams.get('access_token') ?? '';
+      // The token travels as `Authorization: Bearer …`; the query form is what older clients send.
+      const authorization = (options.headers as Record<string, string | undefined>).authorization;
+      const token = authorization?.replace(/^Bearer /, '') ?? new URL(`${GRAPH}${options.path}`).searchParams.get('access_token') ?? '';
       return typeof reply === 'function' ? reply(token) : reply;
     })
     .times(times);
