@@ -7,8 +7,18 @@ import type { RedisTestServer } from '../support/redisServer.js';
 /** One Redis client family, made as its users make it, reconnecting fast for tests. */
 export interface ClientKind {
   name: string;
-  create(server: RedisTestServer): Promise<RedisClientLike & { duplicate(): unknown }>;
+  create(server: Endpoint): Promise<RedisClientLike & { duplicate(): unknown }>;
   close(client: unknown): Promise<void>;
+}
+
+/** Where a client connects: the test server, or a proxy in front of it. */
+export interface Endpoint {
+  port: number;
+  url: string;
+}
+
+export function endpoint(port: number): Endpoint {
+  return { port, url: `redis://127.0.0.1:${port}` };
 }
 
 const RECONNECT_MS = 20;
@@ -65,8 +75,8 @@ export const TEST_STORE_OPTIONS = { leaseMs: 300, retryIntervalMs: 50, operation
 export function storeFactory(kind: ClientKind, server: () => RedisTestServer) {
   const made: { store: RedisProfileStore; client: unknown }[] = [];
   return {
-    async make(options: Partial<RedisProfileStoreOptions> = {}): Promise<RedisProfileStore> {
-      const client = await kind.create(server());
+    async make(options: Partial<RedisProfileStoreOptions> = {}, via: Endpoint = server()): Promise<RedisProfileStore> {
+      const client = await kind.create(via);
       const store = new RedisProfileStore({ ...TEST_STORE_OPTIONS, ...options, client });
       made.push({ store, client });
       await store.ready();
