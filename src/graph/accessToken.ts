@@ -11,8 +11,8 @@ import type { AccessTokenProvider } from '../types.js';
 export async function tokenFor(
   provider: AccessTokenProvider,
   businessId: string | undefined,
-  signal: AbortSignal = new AbortController().signal,
-  redact: Redact = (text) => text,
+  signal: AbortSignal,
+  redact: Redact,
 ): Promise<string> {
   if (typeof provider === 'string') return provider;
   let token: unknown;

@@ -29,7 +29,7 @@ export interface GraphProfileClientOptions {
   graphUrl?: string;
   /** Fields to request. Default: every field the `apiVersion` has. */
   fields?: readonly ProfileField[];
-  /** Deadline for one `fetchProfile`, retries included, in ms. Default 3000. */
+  /** Deadline for one `fetchProfile` in ms: the accessToken function, every attempt and every wait included. Default 3000. */
   timeout?: number;
   /** Retries of transient failures. Default 2. */
   retries?: number;

@@ -14,13 +14,13 @@ import { isRecord } from '../internal/json.js';
  * Graph error codes and how this package treats them. Messages change per call, so
  * classification is by code and subcode only (the one exception, appsecret_proof, is noted).
  */
-export const CONSENT_REQUIRED_CODE = 230;
-export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
+const CONSENT_REQUIRED_CODE = 230;
+const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
 /** Code 4 throttles the whole app; the others one business (page, account or user). */
 export const APP_RATE_LIMIT_CODE = 4;
 /** 1200 is the Send API's "temporary send message failure". */
-export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 341, 368, 1200]);
-export const TOKEN_CODES: ReadonlySet<number> = new Set([190, 102]);
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 341, 368, 1200]);
+const TOKEN_CODES: ReadonlySet<number> = new Set([190, 102]);
 const NOT_FOUND_SUBCODES_OF_100: ReadonlySet<number> = new Set([33, 2534014]);
 const PAGE_NOT_LINKED_SUBCODE = 2534013;
 const NO_MATCHING_USER_CODE = 9010;
