@@ -1,0 +1,114 @@
+import { describe, functionOption, optionalInteger, requiredString } from '../internal/validate.js';
+import { MemoryDeletionStatusStore, type DeletionStatusStore } from './statusStore.js';
+
+/**
+ * What the callbacks purge through. `InstagramProfileMiddleware` and `RedisProfileStore` both
+ * fit; to purge several, pass one object whose `forgetBusiness` calls each.
+ */
+export interface BusinessPurger {
+  forgetBusiness(businessId: string): Promise<unknown>;
+}
+
+/**
+ * The business account ids that the app user of a `signed_request` connected. With Instagram
+ * Login the user id IS the professional account id (the default); with Facebook Login it is
+ * an app-scoped person id, which only your own records can map to accounts.
+ */
+export type BusinessesOf = (userId: string) => readonly string[] | Promise<readonly string[]>;
+
+export interface DeauthorizeHandlerOptions {
+  /** The app secret Meta signs the callbacks with (with Instagram Login: the Instagram app secret). Required. */
+  appSecret: string | undefined;
+  /** Purges everything held for one business account (`InstagramProfileMiddleware`, `RedisProfileStore`, …). Required. */
+  profiles: BusinessPurger;
+  /** Maps the signed user id to business account ids. Default: `(userId) => [userId]` (Instagram Login). */
+  businessesOf?: BusinessesOf | undefined;
+}
+
+export interface DeletionHandlerOptions extends DeauthorizeHandlerOptions {
+  /** The absolute URL of your status page (`createDeletionStatusHandler`); `?code=<code>` is added to it. Required. */
+  statusUrl: string | undefined;
+  /** Where confirmation codes and their status are kept. Default: a `MemoryDeletionStatusStore` (this process only). */
+  store?: DeletionStatusStore | undefined;
+  /** How long a confirmation code can be looked up, in ms. Default 7 776 000 000 (90 days). */
+  statusTtlMs?: number | undefined;
+  /** Clock in ms since the epoch, for the times on the status page. Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+export interface DeletionStatusHandlerOptions {
+  /** The store the deletion handler writes to (its `.store` when you gave it none). Required. */
+  store: DeletionStatusStore;
+}
+
+export interface ResolvedPurgeOptions {
+  appSecret: string;
+  profiles: BusinessPurger;
+  businessesOf: BusinessesOf;
+}
+
+export interface ResolvedDeletionOptions extends ResolvedPurgeOptions {
+  statusUrl: URL;
+  store: DeletionStatusStore;
+  statusTtlMs: number;
+  now: () => number;
+}
+
+const DEFAULT_STATUS_TTL_MS = 90 * 24 * 3_600_000;
+const byItself: BusinessesOf = (userId) => [userId];
+
+export function resolvePurgeOptions(options: DeauthorizeHandlerOptions): ResolvedPurgeOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('Options must be an object');
+  return {
+    appSecret: requiredString('appSecret', options.appSecret),
+    profiles: purgerOption(options.profiles),
+    businessesOf: functionOption('businessesOf', options.businessesOf, byItself),
+  };
+}
+
+export function resolveDeletionOptions(options: DeletionHandlerOptions): ResolvedDeletionOptions {
+  const now = functionOption('now', options?.now, Date.now);
+  return {
+    ...resolvePurgeOptions(options),
+    statusUrl: statusUrlOption(options.statusUrl),
+    store: options.store === undefined ? new MemoryDeletionStatusStore({ now }) : storeOption(options.store),
+    statusTtlMs: optionalInteger('statusTtlMs', options.statusTtlMs, DEFAULT_STATUS_TTL_MS, 1_000),
+    now,
+  };
+}
+
+export function resolveStatusOptions(options: DeletionStatusHandlerOptions): DeletionStatusStore {
+  if (options === null || typeof options !== 'object') throw new TypeError('Options must be an object');
+  return storeOption(options.store);
+}
+
+function purgerOption(value: unknown): BusinessPurger {
+  if (value === null || typeof value !== 'object' || typeof (value as Partial<BusinessPurger>).forgetBusiness !== 'function') {
+    throw new TypeError(`Option "profiles" must have a forgetBusiness(businessId) method (InstagramProfileMiddleware, RedisProfileStore), got ${describe(value)}`);
+  }
+  return value as BusinessPurger;
+}
+
+function storeOption(value: unknown): DeletionStatusStore {
+  const store = value as Partial<DeletionStatusStore> | null;
+  if (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function') {
+    throw new TypeError(`Option "store" must have get(code) and set(code, record, ttlMs) methods, got ${describe(value)}`);
+  }
+  return store as DeletionStatusStore;
+}
+
+/** An absolute http(s) URL; a query of its own is kept (`code` is added to it), credentials and fragments are refused. */
+function statusUrlOption(value: unknown): URL {
+  if (value === undefined || value === '') throw new TypeError('Option "statusUrl" is missing: the absolute URL of your deletion status page, e.g. https://example.com/instagram/deletion-status');
+  let url: URL;
+  try {
+    if (typeof value !== 'string') throw new TypeError();
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`Option "statusUrl" must be an absolute http(s) URL, got ${describe(value)}`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash || url.username || url.password) {
+    throw new TypeError('Option "statusUrl" must be an http(s) URL without fragment or credentials');
+  }
+  return url;
+}
