@@ -15,7 +15,8 @@ export const MODULE_SETTINGS = {
 } as const;
 export type ModuleSetting = keyof typeof MODULE_SETTINGS;
 
-const STRICTNESS = {
+/** What TypeScript 5.9's `tsc --init` turns on, with Node's types: the strictness of a fresh project. */
+export const CONSUMER_COMPILER_OPTIONS = {
   strict: true,
   noUncheckedIndexedAccess: true,
   exactOptionalPropertyTypes: true,
@@ -56,7 +57,7 @@ export function createExampleProject(root: string, examples: readonly Example[])
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme-examples', private: true, type: 'module' }));
   for (const [setting, options] of Object.entries(MODULE_SETTINGS)) {
     const emit = setting === 'nodenext' ? { outDir: 'out' } : { noEmit: true };
-    writeFileSync(join(dir, `tsconfig.${setting}.json`), JSON.stringify({ compilerOptions: { ...STRICTNESS, ...options, ...emit }, include: ['examples'] }, null, 2));
+    writeFileSync(join(dir, `tsconfig.${setting}.json`), JSON.stringify({ compilerOptions: { ...CONSUMER_COMPILER_OPTIONS, ...options, ...emit }, include: ['examples'] }, null, 2));
   }
   const placed = examples.map((example) => place(dir, example));
   return { dir, placed, remove: () => rmSync(dir, { recursive: true, force: true }) };
