@@ -43,7 +43,7 @@ export function createDeletionHandler(options: DeletionHandlerOptions): Deletion
     // Recorded before purging, so that a crash part-way leaves `pending`, not an unknown code.
     await record(resolved, code, { status: 'pending', requestedAt });
     const status = await purgeBusinessesOf(payload.userId, resolved);
-    await record(resolved, code, { status, requestedAt, completedAt: status === 'pending' ? undefined : resolved.now() });
+    await record(resolved, code, status === 'pending' ? { status, requestedAt } : { status, requestedAt, completedAt: resolved.now() });
     respondJson(res, 200, deletionReply(resolved.statusUrl, code));
   });
   return Object.assign(handler, { store: resolved.store });
