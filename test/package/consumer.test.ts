@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,14 +77,19 @@ describe('the packed package in a fresh project', function () {
     expect(installOutput).to.not.match(/botbuilder-instagram-profile@[^\n]*\((prepare|preinstall|install|postinstall)/);
   });
 
-  it('should ship what the README links to, and no TypeScript sources or source maps', async () => {
+  it('should ship every file the README and docs/ pages link to, and no TypeScript sources or source maps', async () => {
     const installed = join(consumer, 'node_modules', 'botbuilder-instagram-profile');
-    const readme = readFileSync(join(installed, 'README.md'), 'utf8');
-    const links = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]!);
-    expect(links.length).to.be.greaterThan(5);
-    expect(links.filter((link) => !existsSync(join(installed, link))), 'README links to files the tarball lacks').to.deep.equal([]);
-    const listing = await run(process.execPath, ['-e', "console.log(require('node:fs').readdirSync('.', { recursive: true }).join('\\n'))"], installed);
-    expect(listing.output.split('\n').filter((file) => /\.map$|(?<!\.d)\.ts$/.test(file))).to.deep.equal([]);
+    const pages = ['README.md', ...readdirSync(join(installed, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+    const missing = pages.flatMap((page) =>
+      [...readFileSync(join(installed, page), 'utf8').matchAll(/\]\(((?!https?:|#|mailto:)[^)#\s]+)(#[^)]*)?\)/g)]
+        .map((link) => join(dirname(page), link[1]!))
+        .filter((target) => !existsSync(join(installed, target)))
+        .map((target) => `${page} → ${target}`),
+    );
+    expect(pages.length).to.be.greaterThan(5);
+    expect(missing, 'links to files the tarball lacks').to.deep.equal([]);
+    const files = readdirSync(installed, { recursive: true, encoding: 'utf8' });
+    expect(files.filter((file) => /\.map$|(?<!\.d)\.ts$/.test(file))).to.deep.equal([]);
   });
 
   for (const [setting, options] of Object.entries(MODULE_SETTINGS)) {
