@@ -96,6 +96,8 @@ export class BusSubscription {
     try {
       const subscriber = this.#subscriber;
       if (!this.#eventStyle && subscriber.isOpen === false && typeof subscriber.connect === 'function') await subscriber.connect();
+      // A duplicate of a `lazyConnect` ioredis client waits to be told to connect.
+      if (this.#eventStyle && subscriber.status === 'wait' && typeof subscriber.connect === 'function') await subscriber.connect();
       // ioredis refuses the ready check on a connection already in subscriber mode: subscribe once it is ready.
       if (this.#eventStyle && subscriber.status !== undefined && subscriber.status !== 'ready') await this.#once('ready');
       if (this.#closed) return;
