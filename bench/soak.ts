@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, request } from 'undici';
 import { InstagramProfileMiddleware } from 'botbuilder-instagram-profile';
+import type { TurnContext } from 'botbuilder';
 import { InstagramAdapter } from 'botbuilder-instagram-profile/adapter';
 
 export interface SoakReport {
@@ -92,7 +93,7 @@ export async function runSoak({ turns = 1_000_000, concurrency = 64, faultRate =
     adapter.use(middleware);
     const lookups: Record<string, number> = {};
     let sendFailures = 0;
-    const logic = async (context: Parameters<Parameters<InstagramAdapter['process']>[2]>[0]) => {
+    const logic = async (context: TurnContext) => {
       const lookup = await middleware.load(context);
       const outcome = lookup.status === "ok" ? "ok" : `${lookup.status}:${lookup.error?.code ?? "-"}`;
       lookups[outcome] = (lookups[outcome] ?? 0) + 1;

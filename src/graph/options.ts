@@ -1,3 +1,4 @@
+import { defaultGraphUrlFor } from '../platform/hosts.js';
 import type { Dispatcher } from 'undici';
 import {
   apiVersionOption,
@@ -70,7 +71,13 @@ export interface ResolvedClientOptions {
   random: () => number;
 }
 
-export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
+/**
+ * `graphUrl` as given, else the host the token belongs to (see `defaultGraphUrlFor`): one
+ * rule for the profile client, the Send API client and the adapters.
+ */
+export function graphUrlOption(graphUrl: unknown, accessToken: unknown): string {
+  return baseUrlOption('graphUrl', graphUrl, defaultGraphUrlFor(accessToken));
+}
 
 export function resolveClientOptions(options: GraphProfileClientOptions): ResolvedClientOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('GraphProfileClient needs an options object');
@@ -80,7 +87,7 @@ export function resolveClientOptions(options: GraphProfileClientOptions): Resolv
     accessToken: requiredAccessToken<AccessTokenProvider>(options.accessToken),
     appSecret: optionalString('appSecret', options.appSecret),
     apiVersion,
-    graphUrl: baseUrlOption('graphUrl', options.graphUrl, DEFAULT_GRAPH_URL),
+    graphUrl: graphUrlOption(options.graphUrl, options.accessToken),
     fields,
     fieldsParam: fields.join(','),
     timeout: optionalInteger('timeout', options.timeout, 3_000, 1, 600_000),

@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
 import { GraphApiError, GraphRequestError, RateLimitError } from '../errors.js';
 import { isRecord, nonEmptyString } from '../internal/json.js';
-import { apiVersionOption, baseUrlOption, dispatcherOption, functionOption, optionalInteger, optionalString, requiredAccessToken } from '../internal/validate.js';
+import { apiVersionOption, dispatcherOption, functionOption, optionalInteger, optionalString, requiredAccessToken } from '../internal/validate.js';
 import { parseBusinessUseCaseUsage, regainAccessMs } from '../platform/usage.js';
 import { LATEST_API_VERSION } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
-import { DEFAULT_GRAPH_URL } from './options.js';
+import { graphUrlOption } from './options.js';
 import { type AttemptFailure, GraphTransport, type RetryPolicy } from './transport.js';
 
 /** A Send API request body: a message or a sender action for one recipient. */
@@ -75,7 +75,7 @@ export class SendApiClient {
       accessToken: requiredAccessToken<AccessTokenProvider>(options.accessToken),
       appSecret: optionalString('appSecret', options.appSecret),
       apiVersion: apiVersionOption(options.apiVersion, LATEST_API_VERSION),
-      graphUrl: baseUrlOption('graphUrl', options.graphUrl, DEFAULT_GRAPH_URL),
+      graphUrl: graphUrlOption(options.graphUrl, options.accessToken),
       dispatcher: dispatcherOption<Dispatcher>(options.dispatcher),
       now: functionOption('now', options.now, Date.now),
       maxResponseBytes: MAX_REPLY_BYTES,

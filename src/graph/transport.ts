@@ -6,7 +6,9 @@ import { parseJson } from '../internal/json.js';
 import { readBounded } from '../internal/readBounded.js';
 import { createRedactor, redactError, type Redact } from '../internal/redact.js';
 import { graphErrorFrom, readErrorEnvelope, retryClassOf } from '../platform/graphErrors.js';
+import { wrongHostHint } from '../platform/hosts.js';
 import { appSecretProof } from '../platform/signatures.js';
+import { warnAboutApiVersion } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
 import { tokenFor } from './accessToken.js';
 
@@ -94,6 +96,7 @@ export class GraphTransport {
     const { accessToken, appSecret } = options;
     this.#staticRedact = typeof accessToken === 'string' ? createRedactor([accessToken, appSecret]) : undefined;
     this.#knownRedact = this.#staticRedact ?? createRedactor([appSecret]);
+    warnAboutApiVersion(options.apiVersion, options.now());
   }
 
   async call<T extends object>(call: GraphCall<T>): Promise<T> {
@@ -191,7 +194,7 @@ export class GraphTransport {
     const envelope = readErrorEnvelope(json);
     if (!envelope) return this.#badResponse(`HTTP ${status} without a Graph error body`, status);
     const retryAfterMs = retryClassOf(status, envelope) === 'throttled' ? call.rateLimitWait(envelope.code, replyHeaders) : undefined;
-    const error = graphErrorFrom(status, envelope, { redact, retryAfterMs });
+    const error = withHostHint(graphErrorFrom(status, envelope, { redact, retryAfterMs }), token, this.#options.graphUrl);
     log('%s: %s %s (HTTP %d, fbtrace %s)', call.subject, error.name, error.graphCode, status, error.fbtraceId ?? '-');
     return { error, responded: true };
   }
@@ -209,4 +212,15 @@ export class GraphTransport {
   #badResponse(reason: string, status: number): AttemptFailure {
     return { error: new GraphRequestError(`Unexpected ${this.#options.name} reply: ${reason}`, 'GRAPH_BAD_RESPONSE', { status }), responded: true };
   }
+}
+
+/**
+ * A token the host cannot parse (190 without a subcode: expired and invalid sessions have
+ * one) sent to the other login's host: say which host it probably belongs to. By the token's
+ * prefix only; the token itself never enters the message.
+ */
+function withHostHint<E extends InstagramProfileError>(error: E, token: string, graphUrl: string): E | AccessTokenError {
+  if (!(error instanceof AccessTokenError) || error.graphCode !== 190 || error.subcode !== undefined) return error;
+  const hint = wrongHostHint(token, graphUrl);
+  return hint === undefined ? error : new AccessTokenError(`${error.message} (${hint})`, error, { cause: error });
 }

@@ -1,8 +1,7 @@
 import type { Dispatcher } from 'undici';
-import { DEFAULT_GRAPH_URL } from '../graph/options.js';
+import { graphUrlOption } from '../graph/options.js';
 import {
   apiVersionOption,
-  baseUrlOption,
   dispatcherOption,
   functionOption,
   objectOrFalse,
@@ -109,7 +108,7 @@ export function resolveWebhookOptions(options: InstagramWebhookOptions, owner = 
     verifyToken: requiredString('verifyToken', options.verifyToken),
     accessToken: requiredAccessToken<AccessTokenProvider>(options.accessToken),
     apiVersion: apiVersionOption(options.apiVersion, LATEST_API_VERSION),
-    graphUrl: baseUrlOption('graphUrl', options.graphUrl, DEFAULT_GRAPH_URL),
+    graphUrl: graphUrlOption(options.graphUrl, options.accessToken),
     dispatcher: dispatcherOption<Dispatcher>(options.dispatcher),
     maxBodyBytes: optionalInteger('maxBodyBytes', options.maxBodyBytes, MIB, 1_024, 64 * MIB),
     bodyTimeoutMs: optionalInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000, 1, 600_000),
