@@ -5,7 +5,7 @@ import type { GraphProfileClientOptions, InstagramProfileError } from '../../src
 import { BUSINESS, FB, IGSID, SECRET, TOKEN, adaReply, failure, graphError, graphMock, urlForms } from './graphMock.js';
 
 /** A token with characters that URL encoding changes, two ways (URLSearchParams also escapes "!"), so its encoded forms are more secrets. */
-const ODD_TOKEN = 'IGQV/Jtoken+with=odd|chars!';
+const ODD_TOKEN = 'EAAQ/Jtoken+with=odd|chars!';
 const SECRETS = [TOKEN, SECRET, ...urlForms(ODD_TOKEN)];
 
 /** Every text an error can show: message, stack, each own property at any depth, inspect and JSON. */

@@ -76,7 +76,7 @@ describe('SendApiClient', () => {
     });
 
     it('should keep every URL form of an odd token out of the path and query', async () => {
-      const odd = 'IGQV/tok en+=|!~()';
+      const odd = 'EAAQ/tok en+=|!~()';
       mock.accept();
       await mock.client({ accessToken: odd }).send(BUSINESS, TEXT);
       expect(mock.sent[0]!.headers.authorization).to.equal(`Bearer ${odd}`);
@@ -252,7 +252,7 @@ describe('SendApiClient', () => {
   });
 
   describe('secrets', () => {
-    const ODD = 'IGQV/tok en+=|!~()';
+    const ODD = 'EAAQ/tok en+=|!~()';
     const SECRETS = [SECRET, ...urlForms(ODD)];
 
     function expectNoSecrets(error: InstagramProfileError) {

@@ -25,7 +25,7 @@ describe('Graph transport', () => {
     // Meta's Instagram Platform pages send the token as a header on both hosts, e.g.
     // https://developers.facebook.com/docs/instagram-platform/private-replies
     it('should send the token as "Authorization: Bearer", with no form of it in the path or query', async () => {
-      const odd = 'IGQV/Jtoken+odd chars!~';
+      const odd = 'EAAQ/Jtoken+odd chars!~';
       graph.reply(200, adaReply, { times: 2 });
       await graph.client({ appSecret: SECRET }).fetchProfile(IGSID);
       await graph.client({ accessToken: async () => odd, appSecret: SECRET }).fetchProfile(IGSID, { businessId: BUSINESS });
