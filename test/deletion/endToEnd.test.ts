@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import { TestAdapter } from 'botbuilder';
+import type { MockAgent } from 'undici';
+import { createDeletionHandler, createDeletionStatusHandler, createSignedRequest, type BusinessPurger } from '../../src/deletion/index.js';
+import { InstagramProfileMiddleware, ProfileCache, type ProfileLoader, type ProfileLookup } from '../../src/index.js';
+import { activities, BUSINESS_ID as BUSINESS_A, OTHER_BUSINESS_ID as BUSINESS_B } from '../support/activities.js';
+import { interceptProfile, mockGraph } from '../support/graphMock.js';
+import { APP_SECRET, postForm, send, serveExpress, type Started } from './helpers.js';
+
+const ADA = '1001';
+const ALAN = '1002';
+const GRACE = '1003';
+const reply = (id: string, name: string) => ({ id, name, username: name.toLowerCase(), profile_pic: null, is_user_follow_business: true });
+
+/**
+ * A real ProfileCache that also knows which keys each business has, so that it can forget a
+ * whole business through its public `forget`. It stands in for `forgetBusiness`, which
+ * `InstagramProfileMiddleware` does not have yet; once it does, the test uses the middleware's.
+ */
+class BusinessIndexedCache extends ProfileCache {
+  readonly #igsidsOf = new Map<string, Set<string>>();
+
+  override lookup(businessId: string | undefined, igsid: string, load: ProfileLoader, options?: { forceRefresh?: boolean }): Promise<ProfileLookup> {
+    if (businessId !== undefined) this.#igsidsOf.set(businessId, (this.#igsidsOf.get(businessId) ?? new Set()).add(igsid));
+    return super.lookup(businessId, igsid, load, options);
+  }
+
+  async forgetBusiness(businessId: string): Promise<number> {
+    let removed = 0;
+    for (const igsid of this.#igsidsOf.get(businessId) ?? []) removed += this.forget(igsid, businessId);
+    this.#igsidsOf.delete(businessId);
+    return removed;
+  }
+}
+
+function hasForgetBusiness(value: object): value is BusinessPurger {
+  return typeof (value as Partial<BusinessPurger>).forgetBusiness === 'function';
+}
+
+describe('a data-deletion callback against a real middleware and cache', () => {
+  let agent: MockAgent;
+  let server: Started | undefined;
+  let cache: BusinessIndexedCache;
+  let middleware: InstagramProfileMiddleware;
+
+  beforeEach(() => {
+    agent = mockGraph();
+    cache = new BusinessIndexedCache({ max: 100, ttl: 3_600_000 });
+    middleware = new InstagramProfileMiddleware({ accessToken: (businessId) => `token-of-${businessId}`, dispatcher: agent, retries: 0, cache });
+  });
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    agent.assertNoPendingInterceptors();
+    await agent.close();
+  });
+
+  /** One turn from `igsid` to `businessId` whose handler asks for the profile. */
+  async function profileIn(igsid: string, businessId: string): Promise<ProfileLookup> {
+    let lookup: ProfileLookup | undefined;
+    await new TestAdapter(async (context) => {
+      lookup = await middleware.load(context);
+    })
+      .use(middleware)
+      .send(activities.message(igsid, 'hi', businessId) as never)
+      .startTest();
+    return lookup!;
+  }
+
+  it("should leave nothing of business A's profiles, and keep business B's", async () => {
+    const firstCalls = [interceptProfile(agent, ADA, reply(ADA, 'Ada')), interceptProfile(agent, ALAN, reply(ALAN, 'Alan')), interceptProfile(agent, GRACE, reply(GRACE, 'Grace'))];
+    expect((await profileIn(ADA, BUSINESS_A)).status).to.equal('ok');
+    expect((await profileIn(ALAN, BUSINESS_A)).status).to.equal('ok');
+    expect((await profileIn(GRACE, BUSINESS_B)).status).to.equal('ok');
+    expect(firstCalls.map((c) => c.count)).to.deep.equal([1, 1, 1]);
+    expect(cache.size).to.equal(3);
+    expect(cache.peek(BUSINESS_A, ADA)).to.deep.include({ status: 'ok', source: 'cache' });
+
+    const profiles: BusinessPurger = hasForgetBusiness(middleware) ? middleware : cache;
+    const deletion = createDeletionHandler({ appSecret: APP_SECRET, profiles, statusUrl: 'https://bot.example.com/deletion-status' });
+    server = await serveExpress({ '/deletion': deletion, '/deletion-status': createDeletionStatusHandler({ store: deletion.store }) });
+    // With Instagram Login the signed user id is the professional account: business A itself.
+    const answer = await postForm(`${server.url}/deletion`, { signed_request: createSignedRequest({ user_id: BUSINESS_A, issued_at: 1_700_000_000 }, APP_SECRET) });
+    expect(answer.status).to.equal(200);
+
+    expect(cache.peek(BUSINESS_A, ADA)).to.equal(undefined);
+    expect(cache.peek(BUSINESS_A, ALAN)).to.equal(undefined);
+    expect(cache.peek(BUSINESS_B, GRACE)).to.deep.include({ status: 'ok', source: 'cache' });
+    expect(cache.size).to.equal(1);
+
+    // Business A's people are read from Graph again; business B's Grace is still served from the cache.
+    const again = interceptProfile(agent, ADA, reply(ADA, 'Ada'));
+    expect(await profileIn(ADA, BUSINESS_A)).to.deep.include({ status: 'ok', source: 'graph' });
+    expect(again.count).to.equal(1);
+    expect(await profileIn(GRACE, BUSINESS_B)).to.deep.include({ status: 'ok', source: 'cache' });
+
+    const status = await send(`${server.url}/deletion-status?code=${answer.json().confirmation_code}`, 'GET');
+    expect(status.json()).to.include({ status: 'complete' });
+  });
+
+  it('should purge nothing when the callback is forged', async () => {
+    interceptProfile(agent, ADA, reply(ADA, 'Ada'));
+    await profileIn(ADA, BUSINESS_A);
+    const profiles: BusinessPurger = hasForgetBusiness(middleware) ? middleware : cache;
+    server = await serveExpress({ '/deletion': createDeletionHandler({ appSecret: APP_SECRET, profiles, statusUrl: 'https://bot.example.com/s' }) });
+    const forged = await postForm(`${server.url}/deletion`, { signed_request: createSignedRequest({ user_id: BUSINESS_A }, 'guessed-secret') });
+    expect(forged.status).to.equal(400);
+    expect(cache.peek(BUSINESS_A, ADA)).to.deep.include({ status: 'ok' });
+  });
+});
