@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import { createDeletionHandler, createDeletionStatusHandler, createSignedRequest, MemoryDeletionStatusStore, type DeletionStatusStore } from '../../src/deletion/index.js';
-import { APP_SECRET, postForm, recordingPurger, send, serveExpress, serveNode, STATUS_URL, USER, type Started } from './helpers.js';
+import { APP_SECRET, postForm, recordingPurger, send, serveExpress, serveNode, USER, type Started } from './helpers.js';
 
 describe('createDeletionStatusHandler', () => {
   let server: Started | undefined;
