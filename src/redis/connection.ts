@@ -84,8 +84,10 @@ export class RedisConnection {
     );
   }
 
+  /** Stops probing; later commands answer undefined without being sent. */
   close(): void {
     this.#closed = true;
+    this.#up = false;
     clearTimeout(this.#timer);
   }
 
