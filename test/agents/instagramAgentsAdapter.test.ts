@@ -120,6 +120,32 @@ describe('InstagramAgentsAdapter', function () {
       expect(sent[1]?.quickReplies).to.deep.equal([{ title: 'Hours', payload: 'HOURS' }]);
     });
 
+    it('should consult the shared delivery ledger and run nothing another instance received', async () => {
+      const ledger = { received: [] as string[], completed: [] as string[] };
+      const shared = new InstagramAgentsAdapter({
+        appSecret: emulator.appSecret,
+        verifyToken: emulator.verifyToken,
+        accessToken: emulator.accessToken,
+        graphUrl: emulator.url,
+        dedupe: {
+          store: {
+            received: (digest) => (ledger.received.push(digest), ledger.received.length === 1 ? 'first' : 'duplicate'),
+            completed: (digest) => void ledger.completed.push(digest),
+          },
+        },
+      });
+      adapter = shared;
+      const texts: string[] = [];
+      logic = async (context) => void texts.push(context.activity.text ?? '');
+      const ada = emulator.persona('follower');
+      await ada.sends('first');
+      await ada.sends('seen elsewhere');
+      await shared.drain();
+      expect(texts).to.deep.equal(['first']);
+      expect(ledger.received).to.have.length(2);
+      expect(ledger.completed).to.deep.equal(ledger.received.slice(0, 1));
+    });
+
     describe('continueConversation', () => {
       async function savedReference(): Promise<Partial<ConversationReference>> {
         let reference: Partial<ConversationReference> | undefined;
