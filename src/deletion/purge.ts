@@ -23,7 +23,8 @@ export async function purgeBusinessesOf(userId: string, { profiles, businessesOf
     log('businessesOf named no business account: nothing to purge');
     return 'complete';
   }
-  const outcomes = await Promise.allSettled(businessIds.map((businessId) => profiles.forgetBusiness(businessId)));
+  // async: a purger that throws synchronously is a failed purge too, not a failed callback.
+  const outcomes = await Promise.allSettled(businessIds.map(async (businessId) => profiles.forgetBusiness(businessId)));
   let status: DeletionStatus = 'complete';
   for (const [i, outcome] of outcomes.entries()) {
     if (outcome.status === 'rejected') {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import createDebug from 'debug';
 import express from 'express';
+import { PassThrough } from 'node:stream';
 import { format } from 'node:util';
 import sinon from 'sinon';
 import {
@@ -330,3 +331,67 @@ function storeSpy() {
     set: sinon.spy((code: string, record: DeletionRecord) => void records.set(code, { ...record })),
   };
 }
+
+describe('the callback handlers called directly', () => {
+  afterEach(() => sinon.restore());
+
+  /** The parts of a Node response the handlers use, recording what they answered. */
+  function fakeResponse() {
+    const answer = { status: 0, body: '', headers: {} as Record<string, string> };
+    const res = {
+      headersSent: false,
+      set statusCode(value: number) {
+        answer.status = value;
+      },
+      setHeader: (name: string, value: string) => void (answer.headers[name] = value),
+      end: (body?: string) => void (answer.body = body ?? ''),
+    };
+    return { res, answer };
+  }
+
+  it("should still give a code, status 'failed', when forgetBusiness throws synchronously", async () => {
+    const handler = createDeletionHandler({
+      appSecret: APP_SECRET,
+      profiles: { forgetBusiness: () => { throw new Error('not even a promise'); } },
+      statusUrl: STATUS_URL,
+    });
+    const { res, answer } = fakeResponse();
+    await handler({ method: 'POST', headers: {}, body: { signed_request: signed() } }, res);
+    expect(answer.status).to.equal(200);
+    const { confirmation_code: code } = JSON.parse(answer.body);
+    expect(await handler.store.get(code)).to.include({ status: 'failed' });
+  });
+
+  it('should answer 408 when the body does not arrive within 10 s, and purge nothing', async () => {
+    const clock = sinon.useFakeTimers();
+    const profiles = recordingPurger();
+    const handler = createDeletionHandler({ appSecret: APP_SECRET, profiles, statusUrl: STATUS_URL });
+    const req = Object.assign(new PassThrough(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const { res, answer } = fakeResponse();
+    const pending = handler(req, res);
+    req.write('signed_request=');
+    await clock.tickAsync(10_000);
+    await pending;
+    expect(answer.status).to.equal(408);
+    expect(profiles.purged).to.deep.equal([]);
+  });
+
+  it('should answer 413 from Content-Length alone, before reading', async () => {
+    const handler = createDeletionHandler({ appSecret: APP_SECRET, profiles: recordingPurger(), statusUrl: STATUS_URL });
+    const req = Object.assign(new PassThrough(), { method: 'POST', headers: { 'content-length': '1000000' } });
+    const read = sinon.spy();
+    req.on('data', read);
+    const { res, answer } = fakeResponse();
+    await handler(req, res);
+    expect(answer.status).to.equal(413);
+    expect(read.called).to.equal(false);
+  });
+
+  it('should answer 500 rather than reject when something unexpected fails', async () => {
+    const handler = createDeauthorizeHandler({ appSecret: APP_SECRET, profiles: recordingPurger() });
+    const { res, answer } = fakeResponse();
+    const hostile = { method: 'POST', headers: {}, get body(): unknown { throw new Error('a getter that throws'); } };
+    await handler(hostile, res);
+    expect(answer.status).to.equal(500);
+  });
+});
