@@ -4,7 +4,8 @@ import { InstagramProfileError } from '../errors.js';
 import type { InboundActivity } from '../webhook/activity.js';
 import { type CloseResult, WebhookCore } from '../webhook/core.js';
 import { answerHandshake } from '../webhook/handshake.js';
-import { respond, type WebhookRequest, type WebhookResponse } from '../webhook/http.js';
+import { turnLogicOf, type TurnLogicOrBot } from '../webhook/botLogic.js';
+import type { WebhookRequest, WebhookResponse } from '../webhook/http.js';
 import type { InstagramWebhookOptions } from '../webhook/options.js';
 import { CHANNEL_ID } from '../webhook/toActivities.js';
 
@@ -22,7 +23,7 @@ interface BotkitLike {
 }
 
 /** What `process` accepts as the bot: a function of the context, or anything with `run(context)` (an `ActivityHandler`). */
-export type BotLogicOrHandler = BotLogic | { run(context: TurnContext): Promise<void> };
+export type BotLogicOrHandler = TurnLogicOrBot<TurnContext>;
 
 /**
  * A Bot Framework adapter for Instagram messaging webhooks and the Send API. Works with
@@ -47,11 +48,7 @@ export class InstagramAdapter extends BotAdapter {
    * rejects because of a turn: turn errors go to `onTurnError`, else to the debug log.
    */
   async process(req: WebhookRequest, res: WebhookResponse, bot: BotLogicOrHandler): Promise<void> {
-    const logic = logicOf(bot);
-    if (!logic) {
-      respond(res, 500);
-      throw new TypeError('InstagramAdapter.process needs the bot: process(req, res, async (context) => { ... }) or an ActivityHandler');
-    }
+    const logic = turnLogicOf(bot, res, 'InstagramAdapter.process needs the bot: process(req, res, async (context) => { ... }) or an ActivityHandler');
     await this.#core.handle(req, res, (activity) => this.#runTurn(activity, logic));
   }
 
@@ -110,10 +107,4 @@ export class InstagramAdapter extends BotAdapter {
       log('turn %s (%s) failed: %O', activity.id ?? '-', activity.type, error);
     }
   }
-}
-
-function logicOf(bot: BotLogicOrHandler): BotLogic | undefined {
-  if (typeof bot === 'function') return bot;
-  if (bot !== null && typeof bot === 'object' && typeof bot.run === 'function') return (context) => bot.run(context);
-  return undefined;
 }

@@ -4,7 +4,8 @@ import { BaseAdapter, TurnContext, type AttachmentData, type AttachmentInfo, typ
 import { InstagramProfileError } from '../errors.js';
 import type { InboundActivity } from '../webhook/activity.js';
 import { WebhookCore } from '../webhook/core.js';
-import { respond, type WebhookRequest, type WebhookResponse } from '../webhook/http.js';
+import { turnLogicOf, type TurnLogicOrBot } from '../webhook/botLogic.js';
+import type { WebhookRequest, WebhookResponse } from '../webhook/http.js';
 import type { InstagramWebhookOptions } from '../webhook/options.js';
 import { CHANNEL_ID } from '../webhook/toActivities.js';
 import { toSdkActivity } from './activity.js';
@@ -13,7 +14,7 @@ const log = createDebug('instagram-profile:agents');
 
 /** The agent's turn: a function of the context, or anything with `run(context)` (an `AgentApplication`, an `ActivityHandler`). */
 export type AgentLogic = (context: TurnContext) => Promise<void>;
-export type AgentLogicOrApp = AgentLogic | { run(context: TurnContext): Promise<unknown> };
+export type AgentLogicOrApp = TurnLogicOrBot<TurnContext>;
 
 /** Options of `InstagramAgentsAdapter`: the same as `InstagramAdapter`'s. */
 export type InstagramAgentsAdapterOptions = InstagramWebhookOptions;
@@ -47,11 +48,7 @@ export class InstagramAgentsAdapter extends BaseAdapter {
    * Resolves once the response is sent; turns go on afterwards (see `drain()`).
    */
   async process(req: WebhookRequest, res: WebhookResponse, agent: AgentLogicOrApp): Promise<void> {
-    const logic = logicOf(agent);
-    if (!logic) {
-      respond(res, 500);
-      throw new TypeError('InstagramAgentsAdapter.process needs the agent: process(req, res, (context) => app.run(context)) or an AgentApplication');
-    }
+    const logic = turnLogicOf(agent, res, 'InstagramAgentsAdapter.process needs the agent: process(req, res, (context) => app.run(context)) or an AgentApplication');
     await this.#core.handle(req, res, (activity) => this.#runTurn(activity, logic));
   }
 
@@ -118,10 +115,4 @@ async function rethrow(_context: TurnContext, error: Error): Promise<void> {
 
 function unsupported(method: string, why: string): InstagramProfileError {
   return new InstagramProfileError(`${why}: ${method} is not supported`, 'SEND_UNSUPPORTED');
-}
-
-function logicOf(agent: AgentLogicOrApp): AgentLogic | undefined {
-  if (typeof agent === 'function') return agent;
-  if (agent !== null && typeof agent === 'object' && typeof agent.run === 'function') return async (context) => void (await agent.run(context));
-  return undefined;
 }

@@ -25,31 +25,31 @@ export interface GraphProfileClientOptions {
   /** When set, every call carries `appsecret_proof` and `appsecret_time`. */
   appSecret?: string | undefined;
   /** Graph API version to pin. Default: `LATEST_API_VERSION` (v26.0). */
-  apiVersion?: string;
+  apiVersion?: string | undefined;
   /** `https://graph.facebook.com` (default, Facebook Login) or `https://graph.instagram.com` (Instagram Login), or the emulator's URL. */
-  graphUrl?: string;
+  graphUrl?: string | undefined;
   /** Fields to request. Default: every field the `apiVersion` has. */
-  fields?: readonly ProfileField[];
+  fields?: readonly ProfileField[] | undefined;
   /** Deadline for one `fetchProfile` in ms: the accessToken function, every attempt and every wait included. Default 3000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries of transient failures. Default 2. */
-  retries?: number;
+  retries?: number | undefined;
   /** First retry delay bound in ms; doubles per retry, full jitter. Default 200. */
-  retryDelay?: number;
+  retryDelay?: number | undefined;
   /** Cap of one retry delay in ms. Default 2000. */
-  maxRetryDelay?: number;
+  maxRetryDelay?: number | undefined;
   /** Pause after a rate-limit error that carries no `estimated_time_to_regain_access`, in ms; doubles while throttling repeats (up to 1 h). Default 60 000. */
-  rateLimitBackoff?: number;
+  rateLimitBackoff?: number | undefined;
   /** Pause calls for a business after repeated failures; `false` turns it off. Default `{ threshold: 5, cooldown: 30_000 }`. */
-  circuitBreaker?: CircuitBreakerOptions | false;
+  circuitBreaker?: CircuitBreakerOptions | false | undefined;
   /** Largest reply body read, in bytes. Default 65 536. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** The undici Dispatcher to send through (a MockAgent in tests). Default: undici's global dispatcher. */
   dispatcher?: Dispatcher | undefined;
   /** Clock in ms since the epoch (for `appsecret_time` and throttling). Default `Date.now`. */
-  now?: () => number;
+  now?: () => number | undefined;
   /** Source of randomness in [0, 1) for retry jitter. Default `Math.random`. */
-  random?: () => number;
+  random?: () => number | undefined;
 }
 
 export interface ResolvedClientOptions {

@@ -18,16 +18,16 @@ export interface DedupeOptions {
    * How long a delivery is remembered, in ms. Default 36 h: Meta retries a failed delivery
    * for up to 36 h. Events older than this run no turn (they may have run and been forgotten).
    */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /**
    * Memory for remembered deliveries, in bytes (each takes 80 B: a fixed-size digest,
    * whatever the event's id). Default 16 MiB ≈ 210 000 deliveries. When it fills before
    * `ttlMs` passes, the oldest go first: the default holds the whole 36 h window up to
    * 1.6 events/s, about 5.8 h at 10 events/s. Use the shared store (`/redis`) past that.
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** A shared ledger (`RedisProfileStore.deliveries`, or your own) consulted after the local check. */
-  store?: DeliveryLedger;
+  store?: DeliveryLedger | undefined;
 }
 
 /** Options shared by `InstagramAdapter` (botbuilder) and `InstagramAgentsAdapter` (Agents SDK). */
@@ -45,31 +45,31 @@ export interface InstagramWebhookOptions {
   /** The undici Dispatcher for Send API calls (a MockAgent in tests). Default: undici's global dispatcher. */
   dispatcher?: Dispatcher | undefined;
   /** Largest webhook body accepted, in bytes; larger → 413. Default 1 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Time allowed to receive a webhook body, in ms; slower → 408. Default 10 000. */
-  bodyTimeoutMs?: number;
+  bodyTimeoutMs?: number | undefined;
   /** Deadline of one Send API call, retries of transient failures included, in ms. Default 10 000. */
-  sendTimeoutMs?: number;
+  sendTimeoutMs?: number | undefined;
   /** Retries of a transient Send API failure within `sendTimeoutMs` (see `SendApiClient`). Default 3. */
-  sendRetries?: number;
+  sendRetries?: number | undefined;
   /**
    * How long one turn may hold back the next turns of the same customer, in ms. A turn that
    * never settles (e.g. Botkit's `bot.reply` after a failed send) then stops blocking the
    * queue; it is not cancelled. Default 120 000.
    */
-  turnTimeoutMs?: number;
+  turnTimeoutMs?: number | undefined;
   /** Turns running at once, across customers. Default 64. */
-  maxConcurrentTurns?: number;
+  maxConcurrentTurns?: number | undefined;
   /**
    * Turns waiting for a free slot. A delivery that would pass this bound is answered `503`
    * before anything is acknowledged, so Meta delivers it again later; an acknowledged event
    * is never dropped. Default 10 000.
    */
-  maxQueuedTurns?: number;
+  maxQueuedTurns?: number | undefined;
   /** Drop repeated deliveries within a bounded window, or `false` to run every delivery. Defaults: see `DedupeOptions`. */
-  dedupe?: DedupeOptions | false;
+  dedupe?: DedupeOptions | false | undefined;
   /** Clock in ms since the epoch (for `appsecret_time` and event ages). Default `Date.now`. */
-  now?: () => number;
+  now?: () => number | undefined;
 }
 
 export interface ResolvedWebhookOptions {
