@@ -1,7 +1,8 @@
-// The one place that picks and wires the bot the playground talks to. A second bot (say the
-// Agents SDK sample, for `BOT=agents npm start`) is one more branch in `startBot`.
+// The one place that picks and wires the bot the playground talks to: the botbuilder greeter,
+// or with `BOT=agents npm start` the same greeter on the Microsoft 365 Agents SDK.
 import type { InstagramProfileMiddleware } from 'botbuilder-instagram-profile';
 import type { Emulator } from 'botbuilder-instagram-profile/emulator';
+import { startAgentsGreeter } from '../samples/agents-greeter/server.js';
 import { startGreeter } from '../samples/botbuilder-greeter/server.js';
 import type { Inspector } from '../samples/shared/inspector.js';
 
@@ -28,16 +29,26 @@ export interface PlaygroundBot {
   close(): Promise<void>;
 }
 
-// The botbuilder greeter's middleware options (samples/botbuilder-greeter/server.ts): ttl 1 h,
-// timeout 2 s; negativeTtl and retries are the library's defaults.
+// The greeters' middleware options (samples/botbuilder-greeter/server.ts and
+// samples/agents-greeter/server.ts): ttl 1 h, timeout 2 s; negativeTtl and retries are the library's defaults.
 const GREETER_SETTINGS: BotSettings = { profileTtlMs: 3_600_000, negativeTtlMs: 60_000, timeoutMs: 2_000, retries: 2 };
 
+/** Which sample bot: `botbuilder` (default) or `agents`, as `BOT` says. */
+export type BotKind = 'botbuilder' | 'agents';
+
+export function botKindOf(value: string | undefined): BotKind {
+  if (value === undefined || value === '' || value === 'botbuilder') return 'botbuilder';
+  if (value === 'agents') return 'agents';
+  throw new TypeError(`BOT must be "botbuilder" or "agents", got "${value.slice(0, 40)}"`);
+}
+
 /** Starts the sample bot on loopback, wired to the emulator both ways. */
-export async function startBot(emulator: Emulator, { port = 0 } = {}): Promise<PlaygroundBot> {
-  const greeter = await startGreeter({ accessToken: emulator.accessToken, appSecret: emulator.appSecret, verifyToken: emulator.verifyToken, graphUrl: emulator.url, port });
+export async function startBot(emulator: Emulator, { port = 0, kind = botKindOf(process.env.BOT) }: { port?: number; kind?: BotKind } = {}): Promise<PlaygroundBot> {
+  const config = { accessToken: emulator.accessToken, appSecret: emulator.appSecret, verifyToken: emulator.verifyToken, graphUrl: emulator.url, port };
+  const greeter = kind === 'agents' ? await startAgentsGreeter(config) : await startGreeter(config);
   emulator.setWebhookUrl(greeter.webhookUrl);
   return {
-    name: 'botbuilder greeter',
+    name: kind === 'agents' ? 'Agents SDK greeter' : 'botbuilder greeter',
     webhookUrl: greeter.webhookUrl,
     inspector: greeter.inspector,
     profiles: greeter.profiles,
