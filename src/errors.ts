@@ -19,7 +19,11 @@ export type InstagramProfileErrorCode =
   | 'GRAPH_ABORTED'
   | 'CIRCUIT_OPEN'
   | 'LOOKUP_FAILED'
-  | 'SEND_UNSUPPORTED';
+  | 'SEND_UNSUPPORTED'
+  | 'SIGNED_REQUEST_INVALID'
+  | 'SIGNED_REQUEST_TOO_LARGE'
+  | 'SIGNED_REQUEST_BAD_SIGNATURE'
+  | 'SIGNED_REQUEST_UNSUPPORTED_ALGORITHM';
 
 export class InstagramProfileError extends Error {
   override name = 'InstagramProfileError';

@@ -35,3 +35,35 @@ export type { GraphApiErrorFields, GraphErrorBody, GraphRequestErrorCode, Instag
 export { LATEST_API_VERSION, PROFILE_FIELDS } from './platform/versions.js';
 export type { ProfileField } from './platform/versions.js';
 export type { AccessTokenProvider, InstagramProfile, ProfileLookup, ProfileLookupFailure, ProfileSource } from './types.js';
+
+export {
+  createDeauthorizeHandler,
+  createDeletionHandler,
+  createDeletionStatusHandler,
+  createSignedRequest,
+  MemoryDeletionStatusStore,
+  parseSignedRequest,
+  SignedRequestError,
+} from './deletion/index.js';
+export type {
+  BusinessesOf,
+  BusinessPurger,
+  CallbackHandler,
+  DeauthorizeHandlerOptions,
+  DeletionHandler,
+  DeletionHandlerOptions,
+  DeletionRecord,
+  DeletionReply,
+  DeletionStatus,
+  DeletionStatusHandlerOptions,
+  DeletionStatusReply,
+  DeletionStatusStore,
+  MemoryDeletionStatusStoreOptions,
+  SignedRequestErrorCode,
+  SignedRequestPayload,
+  SignedRequestResult,
+} from './deletion/index.js';
+
+export { apiVersionLifecycle } from './platform/versions.js';
+export type { ApiVersionLifecycle } from './platform/versions.js';
+export { FACEBOOK_GRAPH_URL, INSTAGRAM_GRAPH_URL } from './platform/hosts.js';
