@@ -1,5 +1,6 @@
 import { loadPersonas, type PersonaSpec } from './personas.js';
 import { buildAction } from './actions.js';
+import { type AppCallbackOptions, type AppCallbackReply, sendAppCallback } from './appCallbacks.js';
 import type { Faults } from './faults.js';
 import { type EmulatedLogin, type EmulatorOptions, type IceBreaker, type MenuItem, resolveEmulatorOptions, webhookUrlOption } from './options.js';
 import { Persona, type PersonaHooks } from './persona.js';
@@ -100,6 +101,25 @@ export class Emulator {
   /** Posts an earlier delivery again, byte for byte (Meta delivers at least once). */
   deliver(delivery: Delivery): Promise<Delivery> {
     return redeliver(this.#world, delivery);
+  }
+
+  /**
+   * Sends Meta's data-deletion callback to `url`: a signed request naming the business account
+   * (or `userId`), as Meta posts it when a user asks for their data to be deleted. Resolves
+   * with the bot's answer (`{ url, confirmation_code }` from `createDeletionHandler`).
+   */
+  sendDeletionCallback(url: string, options?: AppCallbackOptions): Promise<AppCallbackReply> {
+    return sendAppCallback('deletion', url, this.#callbackContext(), options);
+  }
+
+  /** Sends Meta's deauthorize callback to `url` (the business removed the app). */
+  sendDeauthorizeCallback(url: string, options?: AppCallbackOptions): Promise<AppCallbackReply> {
+    return sendAppCallback('deauthorize', url, this.#callbackContext(), options);
+  }
+
+  #callbackContext() {
+    const { appSecret, businessId, dispatcher } = this.#world.options;
+    return { appSecret, businessId, dispatcher, nowMs: this.now() };
   }
 
   /** Runs Meta's GET verification handshake against the bot. */
