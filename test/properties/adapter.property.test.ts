@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { InstagramAdapter } from '../../src/adapter/index.js';
+import { InstagramAgentsAdapter } from '../../src/agents/index.js';
 import { RUNS } from './runs.js';
 
 const SECRET = 'fuzz-app-secret';
@@ -22,11 +23,16 @@ const body = fc.oneof(
 );
 const headers = fc.dictionary(fc.constantFrom('x-hub-signature-256', 'content-type', 'content-length', 'x-hub-signature'), fc.string(), { maxKeys: 4 });
 
-describe('webhook adapter (property)', function () {
+const adapters = {
+  botbuilder: (options: ConstructorParameters<typeof InstagramAdapter>[0]) => new InstagramAdapter(options),
+  agents: (options: ConstructorParameters<typeof InstagramAgentsAdapter>[0]) => new InstagramAgentsAdapter(options),
+};
+
+for (const [name, make] of Object.entries(adapters)) describe(`webhook adapter, ${name} (property)`, function () {
   this.timeout(600_000);
 
   it('should answer only 200, 400, 401, 403 or 413, and run no turn without a valid signature', async () => {
-    const adapter = new InstagramAdapter({ appSecret: SECRET, verifyToken: 'verify', accessToken: 'token', graphUrl: 'http://127.0.0.1:9', maxBodyBytes: 1_024 });
+    const adapter = make({ appSecret: SECRET, verifyToken: 'verify', accessToken: 'token', graphUrl: 'http://127.0.0.1:9', maxBodyBytes: 1_024 });
     let turns = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST'), body, headers, fc.boolean(), fc.string(), async (method, bytes, extra, signed, query) => {

@@ -5,7 +5,9 @@ import express from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InstagramProfileMiddleware, type ProfileLookup } from '../../src/index.js';
+import { AgentApplication, MemoryStorage, type TurnState } from '@microsoft/agents-hosting';
 import { InstagramAdapter } from '../../src/adapter/index.js';
+import { InstagramAgentsAdapter } from '../../src/agents/index.js';
 import { instagramProfilePlugin } from '../../src/botkit/index.js';
 import { startEmulator, type Emulator, type FaultRule } from '../../src/emulator/index.js';
 
@@ -42,7 +44,7 @@ interface Bot {
   url: string;
   middleware: InstagramProfileMiddleware;
   seen: Seen;
-  adapter: InstagramAdapter;
+  adapter: { drain(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -88,6 +90,19 @@ const bots = {
     const server = createServer(app);
     return { url: await listen(server), middleware: plugin.middleware, seen, adapter, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
   },
+  async agents(emulator: Emulator): Promise<Bot> {
+    const seen: Seen = { lookups: [], sendErrors: [], turnErrors: [] };
+    const adapter = new InstagramAgentsAdapter({ ...options(emulator), verifyToken: 'v' });
+    const middleware = new InstagramProfileMiddleware(options(emulator));
+    adapter.use(middleware);
+    adapter.onTurnError = async (_context, error) => void seen.turnErrors.push(error);
+    const agent = new AgentApplication<TurnState>({ storage: new MemoryStorage() });
+    agent.onActivity('message', async (context) => turn(middleware.load(context), (text) => context.sendActivity(text), seen));
+    const app = express();
+    app.post('/api/instagram', (req, res) => adapter.process(req, res, agent));
+    const server = createServer(app);
+    return { url: await listen(server), middleware, seen, adapter, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  },
 };
 
 describe('fault matrix', function () {
@@ -114,7 +129,7 @@ describe('fault matrix', function () {
     }
   });
 
-  for (const kind of ['botbuilder', 'botkit'] as const) {
+  for (const kind of ['botbuilder', 'botkit', 'agents'] as const) {
     describe(`through the ${kind} pipeline`, () => {
       for (const cell of CELLS) {
         it(`should complete the turn on ${cell.name}: ${cell.status} (${cell.code}), ${cell.cached} cached, and recover`, async () => {
@@ -161,11 +176,11 @@ describe('fault matrix', function () {
     });
   }
 
-  describe("through the adapter's Send API", () => {
+  for (const kind of ['botbuilder', 'agents'] as const) describe(`through the ${kind} adapter's Send API`, () => {
     for (const cell of CELLS.filter((c) => c.fault && c.fault.kind !== 'latency' && c.fault.kind !== 'hang')) {
       it(`should reject the reply with a typed error on ${cell.name}, and complete the turn`, async () => {
         const emulator = await startEmulator({ accessToken: TOKEN, appSecret: SECRET, personas: [{ key: 'ada', igsid: '1001', name: 'Ada', username: 'ada', followerCount: 1, hasMessaged: true }] });
-        const bot = await bots.botbuilder(emulator);
+        const bot = await bots[kind](emulator);
         try {
           emulator.setWebhookUrl(bot.url);
           emulator.faults.inject({ ...cell.fault!, route: 'send' });

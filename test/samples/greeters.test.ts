@@ -2,10 +2,12 @@ import { expect } from 'chai';
 import { startEmulator, type Emulator } from 'botbuilder-instagram-profile/emulator';
 import { startGreeter } from '../../samples/botbuilder-greeter/server.js';
 import { startBotkitGreeter } from '../../samples/botkit-greeter/server.js';
+import { startAgentsGreeter } from '../../samples/agents-greeter/server.js';
 
 const samples = {
   botbuilder: startGreeter,
   botkit: startBotkitGreeter,
+  agents: startAgentsGreeter,
 } as const;
 
 for (const [name, start] of Object.entries(samples)) {
