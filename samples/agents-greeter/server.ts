@@ -47,8 +47,9 @@ export async function startAgentsGreeter(config: GreeterConfig) {
     app,
     profiles,
     inspector,
+    /** Graceful: new deliveries get 503 (Meta retries them) while acknowledged turns finish, then the server stops. */
     async close() {
-      await adapter.drain();
+      await adapter.close({ timeoutMs: 10_000 });
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -37,8 +37,9 @@ export async function startBotkitGreeter(config: GreeterConfig) {
     webhookUrl: `http://127.0.0.1:${port}/api/instagram`,
     controller,
     adapter,
+    /** Graceful: new deliveries get 503 (Meta retries them) while acknowledged turns finish, then the server stops. */
     async close() {
-      await adapter.drain();
+      await adapter.close({ timeoutMs: 10_000 });
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -3,7 +3,7 @@ import { Activity, type ConversationReference } from '@microsoft/agents-activity
 import { BaseAdapter, TurnContext, type AttachmentData, type AttachmentInfo, type ResourceResponse } from '@microsoft/agents-hosting';
 import { InstagramProfileError } from '../errors.js';
 import type { InboundActivity } from '../webhook/activity.js';
-import { WebhookCore } from '../webhook/core.js';
+import { type CloseResult, WebhookCore } from '../webhook/core.js';
 import { turnLogicOf, type TurnLogicOrBot } from '../webhook/botLogic.js';
 import type { WebhookRequest, WebhookResponse } from '../webhook/http.js';
 import type { InstagramWebhookOptions } from '../webhook/options.js';
@@ -55,6 +55,14 @@ export class InstagramAgentsAdapter extends BaseAdapter {
   /** Resolves when every turn scheduled so far has finished (for tests and graceful shutdown). */
   drain(): Promise<void> {
     return this.#core.drain();
+  }
+
+  /**
+   * Graceful shutdown (wire it to SIGTERM): new deliveries get `503`, which Meta retries, and
+   * acknowledged turns finish within `timeoutMs` (default 10 000). Stop your HTTP server after it.
+   */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult> {
+    return this.#core.close(options);
   }
 
   async sendActivities(context: TurnContext, activities: Activity[]): Promise<ResourceResponse[]> {
