@@ -1,9 +1,11 @@
 import createDebug from 'debug';
 import { LRUCache } from 'lru-cache';
-import { ConsentRequiredError, GraphRequestError, InstagramProfileError, ProfileNotFoundError } from '../errors.js';
+import { GraphRequestError, InstagramProfileError } from '../errors.js';
 import { pictureExpiresAt } from '../platform/pictureExpiry.js';
+import type { Invalidation } from '../redis/types.js';
 import type { InstagramProfile, ProfileLookup } from '../types.js';
 import { functionOption, optionalInteger } from '../internal/validate.js';
+import { type LifetimeRules, type LoadMode, remembered, type Settled, SharedLevel, type SharedProfileStore, settleLoad, storeOption } from './sharedTier.js';
 
 const log = createDebug('instagram-profile:cache');
 
@@ -18,12 +20,40 @@ export interface ProfileCacheOptions {
   negativeTtl?: number;
   /** A profile leaves the cache this long before its `profile_pic` URL expires (`oe=`), in ms. Default 600 000. */
   pictureExpiryMargin?: number;
-  /** Clock in ms (`performance.now`-like or `Date.now`-like). Default `Date.now`. */
+  /** Clock in ms (`performance.now`-like or `Date.now`-like). Default `Date.now`. With a `store`, use the store's clock. */
   now?: () => number;
+  /**
+   * A second level shared by several instances (`RedisProfileStore` from
+   * `botbuilder-instagram-profile/redis`): read on a local miss, written after a load, one
+   * Graph load per customer across instances, invalidations and deletions on every instance.
+   * Its methods never fail a lookup: with Redis down, the cache acts alone. Default: none.
+   */
+  store?: SharedProfileStore | undefined;
 }
 
-/** Loads a profile from the Graph API; `signal` aborts when the entry is forgotten. */
-export type ProfileLoader = (signal: AbortSignal) => Promise<InstagramProfile>;
+/**
+ * Loads a profile from the Graph API; `signal` aborts when the entry is forgotten. With a
+ * store, `timeoutMs` is what is left of the lookup's deadline after waiting for another
+ * instance: a loader that takes it (the middleware's does) never makes the lookup longer.
+ */
+export type ProfileLoader = (signal: AbortSignal, timeoutMs?: number) => Promise<InstagramProfile>;
+
+export interface LookupOptions {
+  /** Skip the cached value and call Graph; the answer replaces it (on every instance, with a store). Default false. */
+  forceRefresh?: boolean;
+  /** The lookup's deadline in ms (the Graph client's `timeout`): with a store, waiting for another instance's load never takes longer. Default 3 000. */
+  timeout?: number;
+  /** The lookup's event grants consent: a "no consent" remembered in the store no longer holds. Default false. */
+  grantsConsent?: boolean;
+}
+
+/** What a business purge reached: `complete` is false when the store could not finish (it retries when Redis returns). */
+export interface ForgetBusinessResult {
+  removed: number;
+  complete: boolean;
+}
+
+const DEFAULT_LOOKUP_TIMEOUT = 3_000;
 
 /** A settled answer kept in the LRU; `hit` is built once, so a cache hit allocates nothing. */
 type Entry =
@@ -35,6 +65,8 @@ type Entry =
 interface Flight {
   readonly controller: AbortController;
   readonly answer: Promise<ProfileLookup>;
+  /** False once another instance invalidated the key: the answer still goes to its callers, but is not kept. */
+  keep: boolean;
 }
 
 /**
@@ -53,6 +85,8 @@ export class ProfileCache {
   readonly #negativeTtl: number;
   readonly #pictureMargin: number;
   readonly #now: () => number;
+  readonly #shared: SharedLevel | undefined;
+  readonly #rules: LifetimeRules;
 
   constructor(options: ProfileCacheOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('ProfileCache options must be an object');
@@ -70,6 +104,14 @@ export class ProfileCache {
       // for 1 ms of real time); with the real one, keep lru-cache's cheaper default.
       ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
     });
+    this.#rules = this.#lifetimeRules();
+    const store = storeOption(options.store);
+    this.#shared = store && this.#sharedLevel(store);
+  }
+
+  /** The shared second level given as `store`, if any (the middleware hands it to the Graph client it builds). */
+  get store(): SharedProfileStore | undefined {
+    return this.#shared?.store;
   }
 
   /** Number of entries held (profiles and remembered failures, expired ones not yet dropped included); loads in flight are not entries. */
@@ -92,51 +134,83 @@ export class ProfileCache {
    * background. `forceRefresh` skips the cached value; when that load fails, a profile still
    * held is answered as `stale` and kept. Never throws: failures are results.
    */
-  lookup(businessId: string | undefined, igsid: string, load: ProfileLoader, { forceRefresh = false } = {}): Promise<ProfileLookup> {
+  lookup(businessId: string | undefined, igsid: string, load: ProfileLoader, options: LookupOptions = {}): Promise<ProfileLookup> {
     const key = cacheKey(businessId, igsid);
+    const { forceRefresh = false, timeout = DEFAULT_LOOKUP_TIMEOUT, grantsConsent = false } = options;
+    const start = (mode: LoadMode) => this.#startLoad({ key, businessId, igsid, load, mode, timeout, grantsConsent });
     if (!forceRefresh) {
       const cached = this.#cached(key);
       if (cached !== undefined) {
         // One background refresh per key: a stale reader joins the load already in flight.
-        if (cached.status === 'ok' && cached.source === 'stale' && !this.#inFlight.has(key)) void this.#startLoad(key, load);
+        if (cached.status === 'ok' && cached.source === 'stale' && !this.#inFlight.has(key)) void start('revalidate');
         // A hit is answered without an async hop: this is the hot path of every turn that asks.
         return Promise.resolve(cached);
       }
     }
-    return this.#inFlight.get(key)?.answer ?? this.#startLoad(key, load);
+    return this.#inFlight.get(key)?.answer ?? start(forceRefresh ? 'refresh' : 'miss');
   }
 
-  /** Stores a profile obtained elsewhere (e.g. from a batch call). */
-  set(businessId: string | undefined, profile: InstagramProfile): void {
-    this.#keep(cacheKey(businessId, profile.id), this.#profileEntry(profile));
-  }
-
-  /** A new consent-granting event from this person: a remembered "no consent" no longer holds. */
-  clearNoConsent(businessId: string | undefined, igsid: string): boolean {
+  /**
+   * The cached lookup from this process or, with a store, from the shared level (which then
+   * fills this process), never calling Graph: for events that may read a profile but not
+   * load one. Undefined when neither level has it. Never rejects.
+   */
+  async find(businessId: string | undefined, igsid: string): Promise<ProfileLookup | undefined> {
     const key = cacheKey(businessId, igsid);
-    if (this.#lru.peek(key)?.kind !== 'no-consent') return false;
-    log('consent event from %s: dropping the cached "no consent"', igsid);
-    return this.#lru.delete(key);
+    const cached = this.#cached(key);
+    if (cached !== undefined || this.#shared === undefined) return cached;
+    const settled = await this.#shared.read(businessId, igsid).catch(() => undefined);
+    if (settled === undefined || this.#inFlight.has(key)) return this.#cached(key);
+    this.#keep(key, settled);
+    return this.#cached(key);
+  }
+
+  /** Stores a profile obtained elsewhere (e.g. from a batch call); with a store, in the shared level too. */
+  set(businessId: string | undefined, profile: InstagramProfile): void {
+    const settled = settleLoad(profile, this.#rules);
+    this.#keep(cacheKey(businessId, profile.id), settled);
+    this.#shared?.share(businessId, profile.id, settled);
+  }
+
+  /** A new consent-granting event from this person: a remembered "no consent" no longer holds (on any instance, with a store). */
+  clearNoConsent(businessId: string | undefined, igsid: string): boolean {
+    const cleared = this.#clearNoConsentHere(cacheKey(businessId, igsid));
+    if (cleared) this.#shared?.clearNoConsent(businessId, igsid);
+    return cleared;
   }
 
   /**
    * Removes what is known of a person (data-deletion requests): fresh, stale and expired
    * entries, and loads in flight, which are aborted and whose results are not kept. Without
-   * `businessId`, for every business. Returns how many keys went.
+   * `businessId`, for every business. Returns how many keys went here. With a store, the
+   * person is also deleted from Redis and dropped on every instance: `await flush()` for
+   * that to finish (the middleware's `forget` does).
    */
   forget(igsid: string, businessId?: string): number {
-    if (businessId !== undefined) return this.#forgetKey(cacheKey(businessId, igsid)) ? 1 : 0;
-    const suffix = `:${igsid}`;
-    const keys = new Set<string>();
-    // Collected first: deleting while lru-cache's generator walks its list would break the walk.
-    for (const key of this.#lru.keys()) if (key.endsWith(suffix)) keys.add(key);
-    for (const key of this.#inFlight.keys()) if (key.endsWith(suffix)) keys.add(key);
-    let removed = 0;
-    for (const key of keys) if (this.#forgetKey(key)) removed++;
+    const removed = this.#forgetHere(igsid, businessId);
+    this.#shared?.forget(igsid, businessId);
     return removed;
   }
 
-  /** Empties the cache; loads in flight are aborted and their results are not kept. */
+  /**
+   * Removes everything held for one business account (it disconnected the app, or asked for
+   * deletion): entries in any state and loads in flight here; with a store, in Redis and on
+   * every instance too. `complete` is false when Redis could not finish; the store retries
+   * when it returns.
+   */
+  async forgetBusiness(businessId: string): Promise<ForgetBusinessResult> {
+    const removed = this.#forgetWhere((key) => key.startsWith(`${businessId}:`));
+    if (!this.#shared) return { removed, complete: true };
+    const shared = await this.#shared.store.forgetBusiness(businessId).catch(() => ({ complete: false }));
+    return { removed, complete: shared.complete };
+  }
+
+  /** Resolves once the writes, invalidations and deletions this cache sent to its store have finished; at once without a store. */
+  async flush(): Promise<void> {
+    await this.#shared?.flush();
+  }
+
+  /** Empties this process's cache (the store keeps its entries); loads in flight are aborted and their results are not kept. */
   clear(): void {
     for (const flight of this.#inFlight.values()) flight.controller.abort();
     this.#inFlight.clear();
@@ -159,28 +233,36 @@ export class ProfileCache {
     return this.#lru.get(key);
   }
 
-  #startLoad(key: string, load: ProfileLoader): Promise<ProfileLookup> {
+  #startLoad(request: LoadRequest): Promise<ProfileLookup> {
     const controller = new AbortController();
-    const answer = this.#settle(key, load, controller.signal);
-    this.#inFlight.set(key, { controller, answer });
-    return answer;
+    const flight: Flight = { controller, answer: undefined as unknown as Promise<ProfileLookup>, keep: true };
+    (flight as { answer: Promise<ProfileLookup> }).answer = this.#settle(request, flight);
+    this.#inFlight.set(request.key, flight);
+    return flight.answer;
   }
 
   /** Runs one load to its answer for every caller sharing it, keeping what it learned unless the key was forgotten meanwhile. */
-  async #settle(key: string, load: ProfileLoader, signal: AbortSignal): Promise<ProfileLookup> {
-    let entry: Entry | undefined;
+  async #settle(request: LoadRequest, flight: Flight): Promise<ProfileLookup> {
+    const { key } = request;
+    const { signal } = flight.controller;
+    let settled: Settled | undefined;
     let failure: unknown;
     try {
-      entry = await this.#loadEntry(load, signal);
+      settled = await this.#loadEntry(request, signal);
     } catch (error) {
       failure = error;
     } finally {
-      if (this.#inFlight.get(key)?.controller.signal === signal) this.#inFlight.delete(key);
+      if (this.#inFlight.get(key) === flight) this.#inFlight.delete(key);
     }
     if (signal.aborted) return { status: 'unavailable', error: new GraphRequestError('The profile was forgotten while it was loading', 'GRAPH_ABORTED') };
-    if (entry !== undefined) {
-      this.#keep(key, entry);
-      return entry.kind === 'profile' ? { status: 'ok', profile: entry.profile, source: 'graph' } : entry.hit;
+    if (settled !== undefined) {
+      const entry = flight.keep ? this.#keep(key, settled) : entryOf(settled);
+      if (entry.kind !== 'profile') return entry.hit;
+      if (settled.source === 'graph') return { status: 'ok', profile: entry.profile, source: 'graph' };
+      if (entry.freshUntil > this.#now()) return entry.hit;
+      // A stale profile from the shared level: answered as such, and re-read in the background.
+      if (flight.keep) void this.#startLoad({ ...request, mode: 'revalidate' });
+      return { status: 'ok', profile: entry.profile, source: 'stale' };
     }
     // Anything else is not kept, and removes nothing: a profile still fresh, or within the
     // stale window, answers instead (as `stale`: the re-read the caller asked for failed).
@@ -190,23 +272,43 @@ export class ProfileCache {
   }
 
   /**
-   * What a local miss settles into: the one place a shared second level (a store several
-   * instances read) slots in, between this cache and the loader that calls Graph. Answers
-   * that will not change for a while become entries; other failures are thrown.
+   * What a local miss settles into: from the shared level when there is one (see
+   * SharedLevel: Redis, the one-load lease, or a local load when Redis is away), else from
+   * the loader. Answers that will not change for a while are settled; other failures are thrown.
    */
-  async #loadEntry(load: ProfileLoader, signal: AbortSignal): Promise<Entry> {
-    try {
-      return this.#profileEntry(await load(signal));
-    } catch (error) {
-      if (error instanceof ConsentRequiredError) return { kind: 'no-consent', hit: { status: 'no-consent', error } };
-      if (error instanceof ProfileNotFoundError) return { kind: 'not-found', hit: { status: 'not-found', error } };
-      throw error;
-    }
+  async #loadEntry(request: LoadRequest, signal: AbortSignal): Promise<Settled> {
+    const { load } = request;
+    if (this.#shared === undefined) return settleLoad(await load(signal).then(undefined, remembered), this.#rules);
+    return this.#shared.load({ ...request, signal, load: (timeoutMs) => load(signal, timeoutMs) });
   }
 
-  #keep(key: string, entry: Entry): void {
-    const ttl = entry.kind === 'profile' ? this.#profileTtl(entry.profile) : this.#negativeTtl;
-    this.#lru.set(key, entry, { ttl });
+  #keep(key: string, settled: Settled): Entry {
+    const entry = entryOf(settled);
+    this.#lru.set(key, entry, { ttl: settled.ttl });
+    return entry;
+  }
+
+  #clearNoConsentHere(key: string): boolean {
+    if (this.#lru.peek(key)?.kind !== 'no-consent') return false;
+    log('consent event for %s: dropping the cached "no consent"', key);
+    return this.#lru.delete(key);
+  }
+
+  #forgetHere(igsid: string, businessId: string | undefined): number {
+    if (businessId !== undefined) return this.#forgetKey(cacheKey(businessId, igsid)) ? 1 : 0;
+    const suffix = `:${igsid}`;
+    return this.#forgetWhere((key) => key.endsWith(suffix));
+  }
+
+  /** Forgets every key that matches, settled (expired included: `allowStale` keeps them in `keys()`) or in flight. */
+  #forgetWhere(matches: (key: string) => boolean): number {
+    const keys = new Set<string>();
+    // Collected first: deleting while lru-cache's generator walks its list would break the walk.
+    for (const key of this.#lru.keys()) if (matches(key)) keys.add(key);
+    for (const key of this.#inFlight.keys()) if (matches(key)) keys.add(key);
+    let removed = 0;
+    for (const key of keys) if (this.#forgetKey(key)) removed++;
+    return removed;
   }
 
   #forgetKey(key: string): boolean {
@@ -218,9 +320,43 @@ export class ProfileCache {
     return this.#lru.delete(key) || flight !== undefined;
   }
 
-  #profileEntry(profile: InstagramProfile): Entry {
-    const freshFor = Math.min(this.#profileTtl(profile), this.#ttl);
-    return { kind: 'profile', profile, freshUntil: this.#now() + freshFor, hit: { status: 'ok', profile, source: 'cache' } };
+  /** Another instance changed the key: drop the copy here; a load in flight still answers its callers, but is not kept. */
+  #dropHere(key: string): void {
+    this.#lru.delete(key);
+    const flight = this.#inFlight.get(key);
+    if (flight) flight.keep = false;
+  }
+
+  /** What another instance asked every instance to drop (keys only, never data). */
+  #invalidated(invalidation: Invalidation): void {
+    switch (invalidation.scope) {
+      case 'profile':
+        return this.#dropHere(cacheKey(invalidation.businessId, invalidation.igsid));
+      case 'consent':
+        return void this.#clearNoConsentHere(cacheKey(invalidation.businessId, invalidation.igsid));
+      case 'person':
+        return void this.#forgetHere(invalidation.igsid, undefined);
+      case 'business':
+        return void this.#forgetWhere((key) => key.startsWith(`${invalidation.businessId}:`));
+      case 'everything':
+        // Messages may have been missed: drop what is held, but let loads in flight answer their turns.
+        for (const key of [...this.#lru.keys(), ...this.#inFlight.keys()]) this.#dropHere(key);
+    }
+  }
+
+  #sharedLevel(store: SharedProfileStore): SharedLevel {
+    store.onInvalidate((invalidation) => this.#invalidated(invalidation));
+    return new SharedLevel(store, this.#rules);
+  }
+
+  #lifetimeRules(): LifetimeRules {
+    return {
+      now: this.#now,
+      staleWhileRevalidate: this.#swr,
+      negativeTtl: this.#negativeTtl,
+      profileTtl: (profile: InstagramProfile) => this.#profileTtl(profile),
+      freshUntil: (profile: InstagramProfile) => this.#now() + Math.min(this.#profileTtl(profile), this.#ttl),
+    };
   }
 
   /** How long a profile may stay: `ttl` (+ the stale window), never past its picture's expiry less the margin. */
@@ -232,6 +368,28 @@ export class ProfileCache {
     // lru-cache treats ttl 0 as "forever": an already-expiring picture gets 1 ms instead.
     return Math.max(1, Math.min(lifetime, untilPicture));
   }
+}
+
+/** One load to start: who, how (see LoadMode), and the lookup's own limits. */
+interface LoadRequest {
+  key: string;
+  businessId: string | undefined;
+  igsid: string;
+  load: ProfileLoader;
+  mode: LoadMode;
+  timeout: number;
+  grantsConsent: boolean;
+}
+
+/** A settled load as the LRU keeps it; `hit` is built once, so a cache hit allocates nothing. */
+function entryOf(settled: Settled): Entry {
+  if (settled.kind === 'profile') {
+    const { profile, freshUntil } = settled;
+    return { kind: 'profile', profile, freshUntil, hit: { status: 'ok', profile, source: 'cache' } };
+  }
+  return settled.kind === 'no-consent'
+    ? { kind: 'no-consent', hit: { status: 'no-consent', ...(settled.error ? { error: settled.error } : {}) } }
+    : { kind: 'not-found', hit: { status: 'not-found', ...(settled.error ? { error: settled.error } : {}) } };
 }
 
 /** `<business>:<igsid>`; both parts are digits-only, so keys of two businesses never collide. */

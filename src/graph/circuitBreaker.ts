@@ -31,6 +31,8 @@ export class CircuitBreaker {
     private readonly now: () => number,
     private readonly threshold: number,
     private readonly cooldown: number,
+    /** Told when this instance opens a circuit (until its cooldown ends) or closes one (0), so that other instances can share it. */
+    private readonly onChange: (key: string, openUntil: number) => void = () => undefined,
   ) {}
 
   /** Undefined when a call may go out (and marks it as the probe if the circuit is half-open). */
@@ -51,7 +53,25 @@ export class CircuitBreaker {
 
   onSuccess(key: string): void {
     if (this.#circuits.size === 0) return;
-    if (this.#circuits.delete(key)) log('circuit for %s closed', key);
+    const circuit = this.#circuits.get(key);
+    if (!circuit) return;
+    this.#circuits.delete(key);
+    log('circuit for %s closed', key);
+    if (circuit.failures >= this.threshold) this.onChange(key, 0);
+  }
+
+  /** A circuit another instance opened until `openUntil` (this clock), or closed (0 or a past time). */
+  openShared(key: string, openUntil: number): void {
+    if (openUntil <= this.now()) {
+      if (this.#circuits.delete(key)) log('circuit for %s closed by another instance', key);
+      return;
+    }
+    const circuit = this.#circuits.get(key) ?? { failures: 0, openUntil: 0, probing: false };
+    circuit.failures = Math.max(circuit.failures, this.threshold);
+    circuit.openUntil = Math.max(circuit.openUntil, openUntil);
+    circuit.probing = false;
+    this.#circuits.set(key, circuit);
+    log('circuit for %s open for %d ms (opened by another instance)', key, openUntil - this.now());
   }
 
   /** The call proved nothing either way: a probe gives its slot back, the count stays. */
@@ -69,5 +89,6 @@ export class CircuitBreaker {
       log('circuit for %s open for %d ms after %d failures', key, this.cooldown, circuit.failures);
     }
     this.#circuits.set(key, circuit);
+    if (circuit.failures >= this.threshold) this.onChange(key, circuit.openUntil);
   }
 }

@@ -8,6 +8,7 @@ import { type GraphProfileClientOptions, type ResolvedClientOptions, resolveClie
 import { profileFromReply } from './profileReply.js';
 import { APP_KEY, RateLimitGate, type UsageSnapshot } from './rateLimitGate.js';
 import { type GraphCall, GraphTransport, type RetryPolicy } from './transport.js';
+import type { SharedThrottles, ThrottleNotice, ThrottleReason } from '../redis/types.js';
 
 const log = createDebug('instagram-profile:graph');
 
@@ -16,6 +17,8 @@ export interface FetchProfileOptions {
   businessId?: string | undefined;
   /** Aborts the call (and its retries). */
   signal?: AbortSignal | undefined;
+  /** A shorter deadline for this call, in ms (what is left of a lookup that waited): the client's `timeout` caps it. */
+  timeout?: number | undefined;
 }
 
 /**
@@ -37,8 +40,10 @@ export class GraphProfileClient {
     this.#options = resolveClientOptions(options);
     const { accessToken, appSecret, apiVersion, graphUrl, dispatcher, now, maxResponseBytes, circuitBreaker, retries, retryDelay, maxRetryDelay, random } = this.#options;
     this.#transport = new GraphTransport({ accessToken, appSecret, apiVersion, graphUrl, dispatcher, now, maxResponseBytes, name: 'Graph API' });
-    this.#gate = new RateLimitGate(now, this.#options.rateLimitBackoff);
-    this.#breaker = circuitBreaker ? new CircuitBreaker(now, circuitBreaker.threshold, circuitBreaker.cooldown) : undefined;
+    const { store } = this.#options;
+    this.#gate = new RateLimitGate(now, this.#options.rateLimitBackoff, store && ((key, until) => share(store, key, until, 'rate-limited')));
+    this.#breaker = circuitBreaker ? new CircuitBreaker(now, circuitBreaker.threshold, circuitBreaker.cooldown, store && ((key, until) => share(store, key, until, 'circuit-open'))) : undefined;
+    if (store) this.#listen(store);
     // A profile read is a GET: any transient failure may be tried again, even one after the reply began.
     this.#retry = { retries, retryDelay, maxRetryDelay, random, waitBefore: ({ error }, backoff) => (error.isTransient === true ? backoff() : undefined) };
     this.#fieldsQuery = `fields=${encodeURIComponent(this.#options.fieldsParam)}`;
@@ -56,12 +61,17 @@ export class GraphProfileClient {
     return this.#options.graphUrl;
   }
 
+  /** The deadline of one `fetchProfile`, in ms. */
+  get timeout(): number {
+    return this.#options.timeout;
+  }
+
   /** The usage Meta reported in the last reply for this business (or the app), if any. */
   usage(businessId?: string): UsageSnapshot | undefined {
     return this.#gate.usage(businessId);
   }
 
-  async fetchProfile(igsid: string, { businessId, signal }: FetchProfileOptions = {}): Promise<InstagramProfile> {
+  async fetchProfile(igsid: string, { businessId, signal, timeout }: FetchProfileOptions = {}): Promise<InstagramProfile> {
     if (!isIgsid(igsid)) {
       throw new InstagramProfileError('Not a valid IGSID: Instagram-scoped IDs are 1 to 32 digits', 'INVALID_IGSID');
     }
@@ -77,7 +87,7 @@ export class GraphProfileClient {
     const open = this.#breaker?.check(circuitKey);
     if (open) throw open;
     try {
-      const profile = await this.#transport.call(this.#call(igsid, businessId, signal));
+      const profile = await this.#transport.call(this.#call(igsid, businessId, signal, timeout));
       this.#gate.onSuccess(businessId);
       log('got profile %s', igsid);
       this.#breaker?.onSuccess(circuitKey);
@@ -88,13 +98,27 @@ export class GraphProfileClient {
     }
   }
 
-  #call(igsid: string, businessId: string | undefined, signal: AbortSignal | undefined): GraphCall<InstagramProfile> {
+  /** Applies the throttles and open circuits other instances share, now (read once) and as they come. */
+  #listen(store: SharedThrottles): void {
+    const apply = ({ scope, until, reason }: ThrottleNotice) => {
+      if (reason === 'rate-limited') this.#gate.applyShared(scope, until);
+      else this.#breaker?.openShared(scope, until);
+    };
+    store.onThrottle(apply);
+    // The store also replays them to listeners once it (re)connects; this covers a store already connected.
+    void store.readThrottles().then(
+      (notices) => notices.forEach(apply),
+      () => undefined,
+    );
+  }
+
+  #call(igsid: string, businessId: string | undefined, signal: AbortSignal | undefined, timeout: number | undefined): GraphCall<InstagramProfile> {
     return {
       method: 'GET',
       path: igsid,
       query: this.#fieldsQuery,
       businessId,
-      timeout: this.#options.timeout,
+      timeout: timeout !== undefined && timeout >= 1 ? Math.min(timeout, this.#options.timeout) : this.#options.timeout,
       signal,
       retry: this.#retry,
       subject: `profile ${igsid}`,
@@ -112,6 +136,11 @@ export class GraphProfileClient {
     else if (outcome === 'failure') this.#breaker.onFailure(key);
     else this.#breaker.release(key);
   }
+}
+
+/** Tells the other instances; the store never throws into a call, and a failure here only costs sharing. */
+function share(store: SharedThrottles, key: string, until: number, reason: ThrottleReason): void {
+  store.publishThrottle(key, until, reason).catch((error: unknown) => log('could not share a %s: %s', reason, error instanceof Error ? error.message : typeof error));
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   requiredAccessToken,
 } from '../internal/validate.js';
 import { fieldIntroducedIn, fieldsForVersion, isFieldAvailable, isProfileField, LATEST_API_VERSION, type ProfileField } from '../platform/versions.js';
+import type { SharedThrottles } from '../redis/types.js';
 import type { AccessTokenProvider } from '../types.js';
 import type { CircuitBreakerOptions } from './circuitBreaker.js';
 
@@ -50,6 +51,13 @@ export interface GraphProfileClientOptions {
   now?: () => number | undefined;
   /** Source of randomness in [0, 1) for retry jitter. Default `Math.random`. */
   random?: () => number | undefined;
+  /**
+   * Shares throttles and open circuits with other instances (`RedisProfileStore`): when one
+   * is rate-limited or opens its circuit, every instance stops calling until it ends. Spread
+   * over the store's bus, read once at start and after a reconnect; never a Redis read per
+   * call. Use the store's clock as `now`. The middleware passes its cache's store here. Default: none.
+   */
+  store?: SharedThrottles | undefined;
 }
 
 export interface ResolvedClientOptions {
@@ -69,6 +77,7 @@ export interface ResolvedClientOptions {
   dispatcher: Dispatcher | undefined;
   now: () => number;
   random: () => number;
+  store: SharedThrottles | undefined;
 }
 
 /**
@@ -100,7 +109,20 @@ export function resolveClientOptions(options: GraphProfileClientOptions): Resolv
     dispatcher: dispatcherOption<Dispatcher>(options.dispatcher),
     now: functionOption('now', options.now, Date.now),
     random: functionOption('random', options.random, Math.random),
+    store: throttlesOption(options.store),
   };
+}
+
+/** True for a store that shares throttles (RedisProfileStore); a cache-only store is not one. */
+export function hasThrottles(value: unknown): value is SharedThrottles {
+  const candidate = value as Partial<Record<keyof SharedThrottles, unknown>> | null | undefined;
+  return typeof candidate?.publishThrottle === 'function' && typeof candidate.onThrottle === 'function' && typeof candidate.readThrottles === 'function';
+}
+
+function throttlesOption(value: unknown): SharedThrottles | undefined {
+  if (value === undefined) return undefined;
+  if (!hasThrottles(value)) throw new TypeError(`Option "store" must be a RedisProfileStore (publishThrottle, onThrottle, readThrottles), got ${describe(value)}`);
+  return value;
 }
 
 function resolveFields(fields: unknown, apiVersion: string): readonly ProfileField[] {

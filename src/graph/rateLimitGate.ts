@@ -38,6 +38,8 @@ export class RateLimitGate {
   constructor(
     private readonly now: () => number,
     private readonly backoff: number,
+    /** Told of every block this instance starts, so that other instances can share it. */
+    private readonly onBlocked: (key: string, until: number) => void = () => undefined,
   ) {}
 
   /** The error to answer at once when `businessId` (or the whole app) is still throttled. */
@@ -76,9 +78,33 @@ export class RateLimitGate {
       localErrorFields(graphCode),
       waitMs,
     );
-    this.#blocks.set(key, { until: this.now() + waitMs, error, strikes });
+    const until = this.now() + waitMs;
+    this.#blocks.set(key, { until, error, strikes });
     log('throttled %s for %d ms (%s)', key === APP_KEY ? 'the app' : `business ${key}`, waitMs, hintMs > 0 ? "Meta's estimate" : `backoff, strike ${strikes}`);
+    this.onBlocked(key, until);
     return waitMs;
+  }
+
+  /**
+   * A block another instance started (`key`: a business id or `*`), until `until` on this
+   * clock; 0 or a past time lifts it. A later end wins; the backoff strikes stay this instance's own.
+   */
+  applyShared(key: string, until: number): void {
+    const current = this.#blocks.get(key);
+    const now = this.now();
+    if (until <= now) {
+      if (current) current.until = Math.min(current.until, now);
+      return;
+    }
+    if (current && current.until >= until) return;
+    const waitMs = until - now;
+    const error = new RateLimitError(
+      `Graph API calls ${key === APP_KEY ? 'of this app' : `for business ${key}`} are throttled (seen by another instance); not calling for ${Math.ceil(waitMs / 1000)} s`,
+      localErrorFields(),
+      waitMs,
+    );
+    this.#blocks.set(key, { until, error, strikes: current?.strikes ?? 0 });
+    log('throttled %s for %d ms (shared by another instance)', key === APP_KEY ? 'the app' : `business ${key}`, waitMs);
   }
 
   /** A successful call ends the backoff progression. */

@@ -8,17 +8,23 @@ const NOT_GRANTED_BY_EVENT: ProfileLookup = Object.freeze({ status: 'no-consent'
 /**
  * The lookup a turn makes for its event, under Meta's consent rule, stated here once:
  * events that grant no consent (reads, reactions, comments, echoes...) may read the cache
- * but never call Graph; a consent event (message, quick reply, postback) clears a
- * remembered "no consent". A fresh profile or a remembered failure is answered at once,
- * with no promise; anything else goes through the cache's single-flight load.
+ * (both levels, with a shared store) but never call Graph; a consent event (message, quick
+ * reply, postback) clears a remembered "no consent". A fresh profile or a remembered
+ * failure is answered at once, with no promise; anything else goes through the cache's
+ * single-flight load, which waits no longer than the client's `timeout`.
  */
 export function lookupUnderConsentRule(cache: ProfileCache, client: GraphProfileClient) {
+  const shared = cache.store !== undefined;
   return (event: InstagramEvent, forceRefresh: boolean): ProfileLookup | Promise<ProfileLookup> => {
     const { igsid, businessId } = event;
     const cached = cache.peek(businessId, igsid);
-    if (!event.grantsConsent) return cached ?? NOT_GRANTED_BY_EVENT;
+    if (!event.grantsConsent) return cached ?? (shared ? cache.find(businessId, igsid).then((found) => found ?? NOT_GRANTED_BY_EVENT) : NOT_GRANTED_BY_EVENT);
     if (cached?.status === 'no-consent') cache.clearNoConsent(businessId, igsid);
     else if (!forceRefresh && cached !== undefined && !(cached.status === 'ok' && cached.source === 'stale')) return cached;
-    return cache.lookup(businessId, igsid, (signal) => client.fetchProfile(igsid, { businessId, signal }), { forceRefresh });
+    return cache.lookup(businessId, igsid, (signal, timeout) => client.fetchProfile(igsid, { businessId, signal, timeout }), {
+      forceRefresh,
+      timeout: client.timeout,
+      grantsConsent: true,
+    });
   };
 }

@@ -1,4 +1,4 @@
-import type { ProfileCache } from '../cache/profileCache.js';
+import type { ForgetBusinessResult, ProfileCache } from '../cache/profileCache.js';
 import { createEventRecognizer } from '../events/index.js';
 import type { GraphProfileClient } from '../graph/client.js';
 import type { ProfileLookup } from '../types.js';
@@ -51,11 +51,23 @@ export class InstagramProfileMiddleware {
 
   /**
    * Forgets a person (data-deletion requests): for one business, or for all when `businessId`
-   * is omitted, whether their entries are fresh, stale, expired or still loading. Returns how
-   * many entries went.
+   * is omitted, whether their entries are fresh, stale, expired or still loading. With a
+   * shared store, also in Redis and on every instance, before this resolves. Returns how
+   * many entries went in this process.
    */
   async forget(igsid: string, businessId?: string): Promise<number> {
-    return this.cache.forget(igsid, businessId);
+    const removed = this.cache.forget(igsid, businessId);
+    await this.cache.flush();
+    return removed;
+  }
+
+  /**
+   * Forgets everything held for one business account (it disconnected the app, or its user
+   * asked for deletion), here and, with a shared store, in Redis and on every instance.
+   * `complete` is false when Redis could not finish (the store retries when it returns).
+   */
+  forgetBusiness(businessId: string): Promise<ForgetBusinessResult> {
+    return this.cache.forgetBusiness(businessId);
   }
 
   #handleFor(value: unknown): TurnProfileHandle {

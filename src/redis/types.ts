@@ -54,7 +54,8 @@ export interface SharedProfileTier {
   get(businessId: string | undefined, igsid: string): Promise<SharedProfileEntry | undefined>;
   /** Stores an entry for `ttlMs` (from now). Resolves false when it was not stored (Redis degraded, bad ids, forgotten meanwhile). */
   set(businessId: string | undefined, igsid: string, entry: SharedProfileWrite, ttlMs: number): Promise<boolean>;
-  tryLease(businessId: string | undefined, igsid: string, ms: number): Promise<LeaseOutcome>;
+  /** Asks for the lease of a customer's load, for `ms` (default: the store's own lease length). */
+  tryLease(businessId: string | undefined, igsid: string, ms?: number): Promise<LeaseOutcome>;
   /** Stores the holder's result (none when its load failed), releases the lease and wakes the waiters on every instance. */
   publishResult(lease: ProfileLease, entry: SharedProfileWrite | undefined, ttlMs: number): Promise<void>;
   /**
