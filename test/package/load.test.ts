@@ -61,6 +61,27 @@ describe('the published package', function () {
     expect([cjs.trim(), esm.trim()]).to.deep.equal(['function', 'function']);
   });
 
+  it('should load the redis entry with require and import, with no Redis client installed', () => {
+    const missing = run(consumer, ['-e', "for (const m of ['ioredis', 'redis', 'iovalkey']) { try { require.resolve(m); console.log('found ' + m) } catch { console.log('missing ' + m) } }"]);
+    expect(missing.trim().split('\n')).to.deep.equal(['missing ioredis', 'missing redis', 'missing iovalkey']);
+    const cjs = run(consumer, ['-e', "console.log(typeof require('botbuilder-instagram-profile/redis').RedisProfileStore)"]);
+    const esm = run(consumer, ['--input-type=module', '-e', "import { RedisProfileStore } from 'botbuilder-instagram-profile/redis'; console.log(typeof RedisProfileStore)"]);
+    expect([cjs.trim(), esm.trim()]).to.deep.equal(['function', 'function']);
+  });
+
+  it('should load the agents entry with require and import where the Agents SDK is installed', () => {
+    const sdk = join(consumer, 'node_modules', '@microsoft');
+    mkdirSync(sdk, { recursive: true });
+    for (const name of ['agents-hosting', 'agents-activity']) if (!existsSync(join(sdk, name))) symlinkSync(join(root, 'node_modules', '@microsoft', name), join(sdk, name), 'dir');
+    try {
+      const cjs = run(consumer, ['-e', "console.log(typeof require('botbuilder-instagram-profile/agents').InstagramAgentsAdapter)"]);
+      const esm = run(consumer, ['--input-type=module', '-e', "import { InstagramAgentsAdapter } from 'botbuilder-instagram-profile/agents'; console.log(typeof InstagramAgentsAdapter)"]);
+      expect([cjs.trim(), esm.trim()]).to.deep.equal(['function', 'function']);
+    } finally {
+      rmSync(sdk, { recursive: true, force: true });
+    }
+  });
+
   it('should share the turn handle between an ESM copy and a CommonJS copy in one process', () => {
     const script = `
       import { createRequire } from 'node:module';
