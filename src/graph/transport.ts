@@ -9,6 +9,7 @@ import { graphErrorFrom, readErrorEnvelope, retryClassOf } from '../platform/gra
 import { wrongHostHint } from '../platform/hosts.js';
 import { appSecretProof } from '../platform/signatures.js';
 import { warnAboutApiVersion } from '../platform/versions.js';
+import { type GraphCallObservation, type GraphTarget, graphTarget, loadTelemetryApi, observeGraphCall } from '../telemetry/index.js';
 import type { AccessTokenProvider } from '../types.js';
 import { tokenFor } from './accessToken.js';
 
@@ -89,6 +90,8 @@ export class GraphTransport {
   readonly #staticRedact: Redact | undefined;
   readonly #recentTokens: string[] = [];
   #knownRedact: Redact;
+  /** Host, port and version for spans and metrics (never the URL itself). */
+  readonly #target: GraphTarget;
 
   constructor(options: GraphTransportOptions) {
     this.#options = options;
@@ -97,15 +100,24 @@ export class GraphTransport {
     this.#staticRedact = typeof accessToken === 'string' ? createRedactor([accessToken, appSecret]) : undefined;
     this.#knownRedact = this.#staticRedact ?? createRedactor([appSecret]);
     warnAboutApiVersion(options.apiVersion, options.now());
+    this.#target = graphTarget(options.graphUrl, options.apiVersion);
+    // Started now, so that the first call is observed when an SDK is registered.
+    void loadTelemetryApi();
   }
 
-  async call<T extends object>(call: GraphCall<T>): Promise<T> {
+  /** Makes the call; a span and a duration record it when an OpenTelemetry SDK is registered (docs/telemetry.md). */
+  call<T extends object>(call: GraphCall<T>): Promise<T> {
+    const observation = observeGraphCall(call.method, call.path, this.#target);
+    return observation ? observation.around(() => this.#call(call, observation)) : this.#call(call, undefined);
+  }
+
+  async #call<T extends object>(call: GraphCall<T>, observation: GraphCallObservation | undefined): Promise<T> {
     const deadline = deadlineController(call.timeout, call.signal);
     try {
       const token = await this.#token(call.businessId, deadline);
       const redact = this.#staticRedact ?? createRedactor([token, this.#options.appSecret]);
       for (let attempt = 0; ; attempt++) {
-        const outcome = await this.#attempt(call, token, redact, deadline);
+        const outcome = await this.#attempt(call, token, redact, deadline, observation);
         if (!('error' in outcome)) return outcome.value;
         const { retries, retryDelay, maxRetryDelay, random } = call.retry;
         const backoff = () => Math.floor(random() * Math.min(maxRetryDelay, retryDelay * 2 ** attempt));
@@ -118,6 +130,7 @@ export class GraphTransport {
           // Only the deadline or the caller's signal ends the wait: say which, not the last failure.
           throw this.#requestFailure(error, redact, deadline);
         }
+        observation?.resent();
       }
     } finally {
       deadline.dispose();
@@ -164,7 +177,7 @@ export class GraphTransport {
   }
 
   /** One HTTP request. Returns the value, or the failure (never throws). */
-  async #attempt<T extends object>(call: GraphCall<T>, token: string, redact: Redact, deadline: Deadline): Promise<{ value: T } | AttemptFailure> {
+  async #attempt<T extends object>(call: GraphCall<T>, token: string, redact: Redact, deadline: Deadline, observation: GraphCallObservation | undefined): Promise<{ value: T } | AttemptFailure> {
     log('%s /%s/%s (%s)', call.method, this.#options.apiVersion, call.path, call.subject);
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
@@ -176,6 +189,7 @@ export class GraphTransport {
     }
 
     const { statusCode: status, headers: replyHeaders, body } = response;
+    observation?.replied(status);
     call.onHeaders?.(replyHeaders);
     const { maxResponseBytes } = this.#options;
     const read = await readBounded(body, { maxBytes: maxResponseBytes });

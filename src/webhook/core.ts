@@ -4,6 +4,7 @@ import { isIgsid } from '../platform/igsid.js';
 import { verifyWebhookSignature } from '../platform/signatures.js';
 import { countWebhookItems, readWebhookItems } from '../platform/webhookItem.js';
 import { SendApiClient } from '../graph/sendApi.js';
+import { countDelivery, countEvents, countTurnTimeout, type DeliveryOutcome, type EventOutcome, observeWebhook } from '../telemetry/index.js';
 import type { InboundActivity, OutgoingActivity } from './activity.js';
 import { deliveryDigest, LocalDeliveryLedger, type DeliveryLedger, type DeliveryVerdict } from './dedupe.js';
 import { answerHandshake } from './handshake.js';
@@ -55,12 +56,16 @@ export class WebhookCore {
       maxConcurrent: maxConcurrentTurns,
       maxQueued: maxQueuedTurns,
       turnTimeoutMs,
-      onTurnTimeout: (key) => log('a turn of %s is still running after %d ms: letting the next turns of this customer go ahead', key, turnTimeoutMs),
+      onTurnTimeout: (key) => {
+        log('a turn of %s is still running after %d ms: letting the next turns of this customer go ahead', key, turnTimeoutMs);
+        countTurnTimeout();
+      },
     });
     this.#ledger = dedupe ? new LocalDeliveryLedger(dedupe.maxBytes, now) : undefined;
     this.#sharedLedger = dedupe ? dedupe.store : undefined;
     const { accessToken, appSecret, apiVersion, graphUrl, dispatcher, sendTimeoutMs, sendRetries } = this.options;
     this.#sendApi = new SendApiClient({ accessToken, appSecret, apiVersion, graphUrl, dispatcher, sendTimeoutMs, sendRetries, now });
+    observeWebhook(this);
   }
 
   /** Turns running and waiting now (for metrics and tests). */
@@ -80,8 +85,8 @@ export class WebhookCore {
         log('webhook handshake %s', ok ? 'accepted' : 'refused');
         return;
       }
-      if (method !== 'POST') return respond(res, 405, 'method not allowed', { allow: 'GET, POST' });
-      if (this.#closing) return respond(res, 503, 'shutting down: deliver again later', { 'retry-after': '5', connection: 'close' });
+      if (method !== 'POST') return refuse(res, 405, 'method not allowed', { allow: 'GET, POST' });
+      if (this.#closing) return refuse(res, 503, 'shutting down: deliver again later', { 'retry-after': '5', connection: 'close' });
       const entries = await this.#accept(req, res);
       if (!entries) return;
       const scheduled = this.#scheduling.then(() => this.#schedule(entries, runTurn));
@@ -89,6 +94,7 @@ export class WebhookCore {
       await this.#scheduling;
     } catch (error) {
       log('webhook request failed: %O', error);
+      if (!res.headersSent && !res.writableEnded) countDelivery(500, 'failed');
       respond(res, 500);
     }
   }
@@ -148,23 +154,23 @@ export class WebhookCore {
     const body = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
     if (!body.ok) {
       log('refused a webhook (%d): %s', body.status, body.reason);
-      respond(res, body.status, body.status === 401 ? 'signature cannot be verified' : body.reason, body.status === 401 ? {} : { connection: 'close' });
+      refuse(res, body.status, body.status === 401 ? 'signature cannot be verified' : body.reason, body.status === 401 ? {} : { connection: 'close' });
       return undefined;
     }
     if (!verifyWebhookSignature(body.bytes, headerOf(req, 'x-hub-signature-256'), appSecret)) {
       log('refused a webhook: missing or wrong X-Hub-Signature-256');
-      respond(res, 401, 'invalid signature');
+      refuse(res, 401, 'invalid signature');
       return undefined;
     }
     const delivery = parseJson(body.bytes);
     if (!isRecord(delivery) || !Array.isArray(delivery.entry)) {
       log('refused a webhook (400): not a JSON object with an "entry" array');
-      respond(res, 400, 'the body is not a JSON object with an "entry" array');
+      refuse(res, 400, 'the body is not a JSON object with an "entry" array');
       return undefined;
     }
     if (delivery.object !== CHANNEL_ID) {
       log('ignored a webhook for object %s: this adapter handles "instagram" only', String(delivery.object).slice(0, 40));
-      respond(res, 200, 'ignored');
+      answer(res, 200, 'ignored', 'ignored');
       return undefined;
     }
     const entries = delivery.entry;
@@ -172,10 +178,11 @@ export class WebhookCore {
     const count = countWebhookItems(entries);
     if (!this.#scheduler.tryReserve(count)) {
       log('refused a webhook (503): %d events would not fit (%d running, %d queued)', count, this.#scheduler.running, this.#scheduler.queued);
-      respond(res, 503, 'busy: deliver again later', { 'retry-after': '1' });
+      refuse(res, 503, 'busy: deliver again later', { 'retry-after': '1' });
+      countEvents('refused', count, 503);
       return undefined;
     }
-    respond(res, 200, 'EVENT_RECEIVED');
+    answer(res, 200, 'EVENT_RECEIVED', 'accepted');
     return entries;
   }
 
@@ -184,43 +191,57 @@ export class WebhookCore {
     const turns: InboundTurn[] = [];
     readWebhookItems(entries, (item) => turns.push(turnOf(item, this.options.graphUrl, this.options.now)));
     // Reserved for every item; those that are unreadable or dropped give their place back.
-    this.#scheduler.release(countWebhookItems(entries) - turns.length);
-    for (let i = 0; i < turns.length; i++) {
-      if (i > 0 && i % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-      if (!this.#admit(turns[i]!, runTurn)) this.#scheduler.release(1);
+    const unreadable = countWebhookItems(entries) - turns.length;
+    this.#scheduler.release(unreadable);
+    // Tallied here and counted once per outcome and delivery, not once per event.
+    const tally: Record<(typeof TALLIED)[number], number> = { accepted: 0, duplicate: 0, expired: 0, ignored: unreadable };
+    try {
+      for (let i = 0; i < turns.length; i++) {
+        if (i > 0 && i % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
+        const admitted = this.#admit(turns[i]!, runTurn);
+        if (admitted !== 'accepted' && admitted !== 'shared') this.#scheduler.release(1);
+        if (admitted !== 'shared') tally[admitted]++;
+      }
+    } finally {
+      for (const outcome of TALLIED) countEvents(outcome, tally[outcome]);
     }
   }
 
-  /** Schedules one turn unless it is a repeat or too old; returns whether it was scheduled. */
-  #admit({ activity, dedupeKey, queueKey, timeMs }: InboundTurn, runTurn: RunTurn): boolean {
+  /**
+   * Schedules one turn unless it is a repeat or too old. Answers what became of it;
+   * `shared` is scheduled too, but only the shared ledger will tell (and count) whether it runs.
+   */
+  #admit({ activity, dedupeKey, queueKey, timeMs }: InboundTurn, runTurn: RunTurn): 'accepted' | 'shared' | 'duplicate' | 'expired' {
     const { dedupe, now } = this.options;
     if (!dedupe || !this.#ledger) {
       this.#scheduler.enqueue(queueKey, () => runTurn(activity));
-      return true;
+      return 'accepted';
     }
     // Older than the window: it may have run and been forgotten since, so it must not run.
     if (timeMs !== undefined && now() - timeMs > dedupe.ttlMs) {
       log('dropped a delivery older than the de-duplication window: %s', activity.id ?? '-');
-      return false;
+      return 'expired';
     }
     if (dedupeKey === undefined) {
       this.#scheduler.enqueue(queueKey, () => runTurn(activity));
-      return true;
+      return 'accepted';
     }
     const digest = deliveryDigest(dedupeKey);
     if (!this.#ledger.firstTime(digest, dedupe.ttlMs)) {
       log('dropped a repeated delivery: %s', activity.id ?? digest);
-      return false;
+      return 'duplicate';
     }
     const shared = this.#sharedLedger;
     if (!shared) {
       this.#scheduler.enqueue(queueKey, () => runTurn(activity));
-      return true;
+      return 'accepted';
     }
     // Asked now, awaited in the customer's queue: order holds and scheduling never waits on Redis.
     const verdict = askLedger(() => shared.received(digest, dedupe.ttlMs));
     this.#scheduler.enqueue(queueKey, async () => {
-      if ((await verdict) === 'duplicate') {
+      const duplicate = (await verdict) === 'duplicate';
+      countEvents(duplicate ? 'duplicate' : 'accepted', 1);
+      if (duplicate) {
         log('dropped a delivery another instance received: %s', activity.id ?? digest);
         return;
       }
@@ -230,8 +251,21 @@ export class WebhookCore {
         await askLedger(() => shared.completed(digest, dedupe.ttlMs));
       }
     });
-    return true;
+    return 'shared';
   }
+}
+
+/** What becomes of the events of an accepted delivery, counted once per delivery. */
+const TALLIED = ['accepted', 'duplicate', 'expired', 'ignored'] as const satisfies readonly EventOutcome[];
+
+/** Answers a delivery and counts it. */
+function answer(res: WebhookResponse, status: number, body: string, outcome: DeliveryOutcome, headers?: Record<string, string>): void {
+  respond(res, status, body, headers);
+  countDelivery(status, outcome);
+}
+
+function refuse(res: WebhookResponse, status: number, body: string, headers?: Record<string, string>): void {
+  answer(res, status, body, 'refused', headers);
 }
 
 /** A ledger call that can never fail the turn: an error means "cannot tell". */
