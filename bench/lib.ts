@@ -1,8 +1,13 @@
-/** Shared helpers of the benchmarks: interleaved rounds, medians, CPU time, the result shape. */
+/** Shared helpers of the variants: workload sizes, in-process medians, CPU time, realistic data. */
+import { median } from './method/summarise.js';
+import type { Mode } from './method/types.js';
 
-export type Mode = 'full' | 'quick' | 'tiny';
+export type { Mode };
 
-/** One row of the table: our figure, the baseline's, their ratio and the target. */
+/**
+ * A row of results.json before the paired method: docs/figures/bench.json still holds these,
+ * read by scripts/figures.ts. New results are `Results` (bench/method/types.ts).
+ */
 export interface Figure {
   id: string;
   figure: string;
@@ -16,24 +21,16 @@ export interface Figure {
   note?: string;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** Picks the size of a workload for the mode. */
+export function sizes<T>(mode: Mode, each: Record<Mode, T>): T {
+  return each[mode];
 }
 
-/**
- * Runs each variant once per round, in alternating order (A B, B A, …) so drift and
- * warm-up hit both alike; returns each variant's median.
- */
-export async function interleave<K extends string>(rounds: number, variants: Record<K, () => Promise<number>>): Promise<Record<K, number>> {
-  const names = Object.keys(variants) as K[];
-  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as unknown as Record<K, number[]>;
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? names : [...names].reverse();
-    for (const name of order) samples[name].push(await variants[name]());
-  }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<K, number>;
+/** Runs a measurement `times` times in this process and returns the median (damps a GC or a scheduler hiccup). */
+export async function repeatMedian(times: number, measure: () => Promise<number>): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < times; i++) values.push(await measure());
+  return median(values);
 }
 
 /** Nanoseconds per operation of `count` sequential awaited calls. */
@@ -49,12 +46,6 @@ export async function cpuMicros(fn: () => Promise<void>): Promise<number> {
   await fn();
   const used = process.cpuUsage(before);
   return used.user + used.system;
-}
-
-export function figure(partial: Omit<Figure, 'ratio' | 'met'> & { better: 'lower' | 'higher'; limit: number }): Figure {
-  const { better, limit, ...rest } = partial;
-  const ratio = rest.ours / rest.baseline;
-  return { ...rest, ratio, met: better === 'lower' ? ratio <= limit : ratio >= limit };
 }
 
 /** A Zipf(s) sampler over 1..n, by inverse CDF on a precomputed table. */
@@ -87,6 +78,10 @@ export function seeded(seed: number): () => number {
   };
 }
 
+// fbcdn links expire (`oe=`, hex Unix seconds) and the cache keeps no profile past that: a week
+// from now, so every run measures cached profiles whatever the date.
+const PICTURE_EXPIRY = Math.floor(Date.now() / 1_000 + 7 * 86_400).toString(16).toUpperCase();
+
 /** Realistic profile data: an fbcdn-like picture URL (~230 bytes), a name, counts. */
 export function realisticProfile(i: number) {
   const igsid = String(6_938_000_000_000_000 + i);
@@ -94,7 +89,7 @@ export function realisticProfile(i: number) {
     id: igsid,
     name: `Person Number ${i} Surname`,
     username: `person.${i}`,
-    profilePic: `https://scontent-iad3-1.cdninstagram.com/v/t51.2885-19/${440_000_000 + i}_${1_000_000_000_000 + i}_n.jpg?stp=dst-jpg_s206x206&_nc_cat=1&ccb=1-7&_nc_sid=bd6c3f&_nc_ohc=AbCdEfGhIjKlMnOp&oh=00_AfBcDeFgHiJkLmNoPqRsTuVwXyZ${i}&oe=6B0B33CD`,
+    profilePic: `https://scontent-iad3-1.cdninstagram.com/v/t51.2885-19/${440_000_000 + i}_${1_000_000_000_000 + i}_n.jpg?stp=dst-jpg_s206x206&_nc_cat=1&ccb=1-7&_nc_sid=bd6c3f&_nc_ohc=AbCdEfGhIjKlMnOp&oh=00_AfBcDeFgHiJkLmNoPqRsTuVwXyZ${i}&oe=${PICTURE_EXPIRY}`,
     followerCount: i * 7,
     isVerifiedUser: false,
     isUserFollowBusiness: i % 2 === 0,

@@ -1,43 +1,91 @@
-// npm run bench [-- --quick]: every figure, as ratios against baselines measured in the same run.
-// Measures the built package (dist/), as users run it: `npm run bench` builds first.
+// npm run bench [-- --quick | --tiny] [--only=group,…] [--pairs=N] [--out=path]
+// Every row is a ratio (or a difference) against a baseline measured in the same run: each
+// variant in a fresh process, A and B alternated over pairs (5 full, 3 quick), each row the
+// median with its min and max. Measures the built package: BENCH_DIST, else dist/ (which
+// `npm run bench` builds first). BENCH_CPU_PROF=dir adds `--cpu-prof` to every variant process.
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { callCount } from './callCount.js';
-import { clientCost } from './clientCost.js';
-import { hotPath, warmLookup } from './hotPath.js';
-import type { Figure, Mode } from './lib.js';
-import { memory } from './memory.js';
-import { webhook } from './webhook.js';
+import { relative } from 'node:path';
+import { externalRow } from './method/external.js';
+import { describeMachine, finish } from './method/machine.js';
+import { runVariant, startPlatform } from './method/processes.js';
+import { clock, Progress } from './method/progress.js';
+import { pendingRow, summarise } from './method/summarise.js';
+import { table } from './method/table.js';
+import type { GroupSpec, Metrics, Mode, Results, RowResult } from './method/types.js';
+import { built, DIST } from './pkg.js';
+import { EXTERNAL_ROWS, GROUPS } from './rows.js';
 
 const args = process.argv.slice(2);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const mode: Mode = args.includes('--tiny') ? 'tiny' : args.includes('--quick') ? 'quick' : 'full';
-const output = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'bench/results.json';
+const pairs = Number(option('pairs') ?? { full: 5, quick: 3, tiny: 1 }[mode]);
+const output = option('out') ?? 'bench/results.json';
+const only = option('only')?.split(',');
+if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError('--pairs must be a positive integer');
 
-const steps: Array<[string, (mode: Mode) => Promise<Figure | Figure[]>]> = [
-  ['hot path', hotPath],
-  ['warm lookup', warmLookup],
-  ['client cost', clientCost],
-  ['call count', callCount],
-  ['memory', memory],
-  ['webhook adapter', webhook],
-];
+/** The variants a group can run with this build, and why the others cannot. */
+function plan(group: GroupSpec) {
+  const runnable = group.variants.filter((v) => v.requires === undefined || built(v.requires));
+  const missing = new Map(group.variants.filter((v) => !runnable.includes(v)).map((v) => [v.name, `pending: src/${v.requires}`]));
+  return { runnable, missing };
+}
 
-const format = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
+async function measureGroup(group: GroupSpec, progress: Progress, plannedTotal: number): Promise<RowResult[]> {
+  const { runnable, missing } = plan(group);
+  const waiting = (variant: string) => missing.get(variant);
+  const rowsToMeasure = group.rows.filter((row) => !waiting(row.ours[0]) && !waiting(row.baseline[0]));
+  const pendingRows = group.rows.filter((row) => !rowsToMeasure.includes(row)).map((row) => pendingRow(group.id, row, waiting(row.ours[0]) ?? waiting(row.baseline[0])!));
+  for (const row of pendingRows) progress.note(`${row.title}: ${row.pending}`);
+  if (rowsToMeasure.length === 0) return pendingRows;
+  progress.stage(group.title, runnable.length * pairs);
+  const server = group.server ? await startPlatform(group.server.latencyMs) : undefined;
+  const measured: Array<Map<string, Metrics>> = [];
+  try {
+    for (let pair = 0; pair < pairs; pair++) {
+      // A B, B A, …: drift and warm machines hit both sides alike.
+      const order = pair % 2 === 0 ? runnable : [...runnable].reverse();
+      const metrics = new Map<string, Metrics>();
+      for (const variant of order) {
+        const context = { mode, ...(server ? { server: server.url } : {}) };
+        metrics.set(variant.name, await runVariant(group.module, variant.name, context, { nodeArgs: group.nodeArgs ?? [], profileName: `${group.id}-${variant.name}-${pair}` }));
+        progress.processDone(`${group.title} ${variant.name}, pair ${pair + 1}/${pairs}`, group.estimate[mode], plannedTotal);
+      }
+      measured.push(metrics);
+    }
+  } catch (error) {
+    progress.note(`${group.title} failed: ${String(error)}`);
+    return [...group.rows.filter((row) => rowsToMeasure.includes(row)).map((row) => ({ ...pendingRow(group.id, row, `failed: ${String(error)}`), status: 'failed' as const })), ...pendingRows];
+  } finally {
+    server?.stop();
+  }
+  return [...rowsToMeasure.map((row) => summarise(group.id, row, measured)), ...pendingRows];
+}
 
 async function main(): Promise<void> {
-  const started = Date.now();
-  const figures: Figure[] = [];
-  for (const [name, run] of steps) {
-    process.stderr.write(`running ${name} (${mode})…\n`);
-    figures.push(...[await run(mode)].flat());
-  }
-  const rows = figures.map((f) => [f.figure, `${format(f.ours)} ${f.unit}`, `${format(f.baseline)} (${f.baselineName})`, f.ratio.toFixed(3), f.target, f.met ? 'yes' : 'NO']);
-  const header = ['figure', 'ours', 'baseline', 'ratio', 'target', 'met?'];
-  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString() };
-  console.log(`\n${mode} run on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  writeFileSync(output, `${JSON.stringify({ mode, machine, figures }, null, 2)}\n`);
+  const machine = describeMachine();
+  const groups = GROUPS.filter((g) => !only || only.includes(g.id));
+  const plannedTotal = groups.reduce((sum, g) => sum + plan(g).runnable.length * pairs * g.estimate[mode], 0);
+  const progress = new Progress(plannedTotal);
+  progress.note(`${mode} run, ${pairs} pair(s) per row, measuring ${relative(process.cwd(), DIST) || DIST}; planned ~${clock(plannedTotal)}`);
+  const rows: RowResult[] = [];
+  for (const group of groups) rows.push(...(await measureGroup(group, progress, plannedTotal)));
+  if (!only) rows.push(...EXTERNAL_ROWS.map((row) => externalRow(row, 'bench/redis-results.json', /calls.*(3|three).*inst|3.*inst.*calls/i)));
+  const results: Results = {
+    mode,
+    command: `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node --import tsx bench/run.ts'} ${args.join(' ')}`.trim(),
+    dist: DIST,
+    machine: finish(machine),
+    seconds: Math.round(progress.elapsed),
+    pairs,
+    rows,
+  };
+  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(table(rows));
+  const withTarget = rows.filter((r) => r.status === 'measured' && r.met !== null);
+  const m = results.machine;
+  console.log(`\n${withTarget.filter((r) => r.met).length} of ${withTarget.length} measured targets met; ${rows.filter((r) => r.status !== 'measured').length} rows pending or failed.`);
+  console.log(`${mode} run, ${pairs} pair(s), ${results.seconds} s, on ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadBefore.join(' ')} → ${m.loadAfter.join(' ')}; written to ${output}`);
+  if (rows.some((r) => r.status === 'failed')) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

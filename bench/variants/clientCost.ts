@@ -1,0 +1,48 @@
+// Client CPU per Graph profile read at 64 in flight over 10 000 IGSIDs: GraphProfileClient with
+// its defaults (deadline, usage headers, reply checks, metrics hooks) vs a bare undici `request()` loop.
+import { Agent, request } from 'undici';
+import { cpuMicros, repeatMedian, sizes } from '../lib.js';
+import type { Variant } from '../method/types.js';
+import { loadRoot } from '../pkg.js';
+import { igsidOf } from '../platform/profiles.js';
+import { ACCESS_TOKEN, BUSINESS } from './botServer.js';
+
+const FIELDS = 'name,username,profile_pic,follower_count,is_verified_user,is_user_follow_business,is_business_follow_user';
+const IGSIDS = Array.from({ length: 10_000 }, (_, i) => igsidOf(i));
+
+/** Runs `total` calls with `concurrency` in flight, spreading them over the IGSIDs, checking each answer. */
+async function drive(total: number, concurrency: number, call: (igsid: string) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const igsid = IGSIDS[next++ % IGSIDS.length]!;
+      const result = (await call(igsid)) as { id?: string };
+      if (result?.id !== igsid) throw new Error('wrong profile');
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+function measure(make: (server: string, dispatcher: Agent) => Promise<(igsid: string) => Promise<unknown>>): Variant {
+  return async ({ mode, server }) => {
+    if (!server) throw new Error('the client rows need the platform server');
+    const calls = sizes(mode, { full: 10_000, quick: 5_000, tiny: 300 });
+    const dispatcher = new Agent({ connections: 64, pipelining: 1 });
+    const call = await make(server, dispatcher);
+    const round = async () => (await cpuMicros(() => drive(calls, 64, call))) / calls;
+    await round(); // warm-up, not measured
+    return { cpuMicrosPerCall: await repeatMedian(3, round) };
+  };
+}
+
+export const variants: Record<string, Variant> = {
+  ours: measure(async (server, dispatcher) => {
+    const { GraphProfileClient } = await loadRoot();
+    const client = new GraphProfileClient({ accessToken: ACCESS_TOKEN, graphUrl: server, dispatcher });
+    return (igsid) => client.fetchProfile(igsid, { businessId: BUSINESS });
+  }),
+  undici: measure(async (server, dispatcher) => async (igsid) => {
+    const { body } = await request(`${server}/v26.0/${igsid}?fields=${FIELDS}&access_token=${ACCESS_TOKEN}`, { dispatcher });
+    return body.json();
+  }),
+};
