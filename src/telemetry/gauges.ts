@@ -3,7 +3,7 @@ import type { Attributes, Meter, ObservableCallback, ObservableResult } from '@o
 import type { UsageSnapshot } from '../graph/rateLimitGate.js';
 import type { OpenTelemetryApi } from './api.js';
 import { ATTR, CIRCUIT_STATE_VALUE, METRIC } from './names.js';
-import { type CircuitSource, telemetryRegistry } from './registry.js';
+import { type CircuitSource, telemetryRegistry, type WeakRefSet } from './registry.js';
 
 const log = createDebug('instagram-profile:telemetry');
 
@@ -38,7 +38,7 @@ export function registerGauges(meter: Meter, api: OpenTelemetryApi): void {
     .addCallback(guarded(observeCircuits));
 }
 
-/** A gauge callback that cannot fail a collection: a broken source is logged and skipped. */
+/** A gauge callback that cannot fail a collection. */
 function guarded(callback: ObservableCallback): ObservableCallback {
   return (result) => {
     try {
@@ -49,20 +49,32 @@ function guarded(callback: ObservableCallback): ObservableCallback {
   };
 }
 
+/** Each live source, read by `read`; one that throws is logged and skipped, the others still count. */
+function eachSource<T extends object>(sources: WeakRefSet<T>, read: (source: T) => void): void {
+  for (const source of sources.live()) {
+    try {
+      read(source);
+    } catch (error) {
+      log('a source of a gauge could not be read: %O', error);
+    }
+  }
+}
+
 function observeCacheEntries(result: ObservableResult): void {
   let entries = 0;
-  for (const cache of telemetryRegistry().caches.live()) entries += cache.size;
+  eachSource(telemetryRegistry().caches, (cache) => (entries += cache.size));
   result.observe(entries);
 }
 
 function observeCacheLoads(result: ObservableResult): void {
   let loads = 0;
   let known = false;
-  for (const cache of telemetryRegistry().caches.live()) {
-    if (typeof cache.loading !== 'number') continue;
-    loads += cache.loading;
+  eachSource(telemetryRegistry().caches, (cache) => {
+    const loading = cache.loading;
+    if (typeof loading !== 'number') return;
+    loads += loading;
     known = true;
-  }
+  });
   if (known) result.observe(loads);
 }
 
@@ -70,12 +82,12 @@ function observeTurns(result: ObservableResult): void {
   let running = 0;
   let queued = 0;
   let any = false;
-  for (const webhook of telemetryRegistry().webhooks.live()) {
+  eachSource(telemetryRegistry().webhooks, (webhook) => {
     const load = webhook.load;
     running += load.running;
     queued += load.queued;
     any = true;
-  }
+  });
   if (!any) return;
   result.observe(running, RUNNING);
   result.observe(queued, QUEUED);
@@ -84,7 +96,9 @@ function observeTurns(result: ObservableResult): void {
 /** Every usage snapshot held, newest last. */
 function snapshots(): UsageSnapshot[] {
   const all: UsageSnapshot[] = [];
-  for (const source of telemetryRegistry().usage.live()) for (const [, snapshot] of source.usageEntries()) all.push(snapshot);
+  eachSource(telemetryRegistry().usage, (source) => {
+    for (const [, snapshot] of source.usageEntries()) all.push(snapshot);
+  });
   return all.sort((a, b) => a.at - b.at);
 }
 
@@ -113,13 +127,13 @@ function observeCircuits(result: ObservableResult): void {
   const registry = telemetryRegistry();
   // Several clients may call for one business: the worst state of its circuits is reported.
   const worst = new Map<string, number>();
-  for (const source of registry.circuits.live()) {
+  eachSource(registry.circuits, (source) => {
     const reported = circuitKeysOf(source, registry.circuitKeys);
     const current = new Map(source.states());
     for (const key of current.keys()) reported.add(key);
     // A circuit that closed leaves the breaker's records: say closed rather than go silent.
     for (const key of reported) worst.set(key, Math.max(worst.get(key) ?? 0, CIRCUIT_STATE_VALUE[current.get(key) ?? 'closed']));
-  }
+  });
   for (const [key, value] of worst) result.observe(value, key === APP_KEY ? {} : { [ATTR.businessId]: key });
 }
 

@@ -2,6 +2,7 @@ import { metrics, trace, type Attributes } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { loadTelemetryApi } from '../../src/telemetry/api.js';
+import { activeInstruments } from '../../src/telemetry/instruments.js';
 
 /** A point of a collected metric: its attributes and its value (a number, or a histogram's count and sum). */
 export interface Point {
@@ -29,6 +30,8 @@ export async function installSdk({ metricsOn = true, tracesOn = true } = {}): Pr
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
   if (metricsOn && !metrics.setGlobalMeterProvider(meterProvider)) throw new Error('a MeterProvider is still registered');
   if (tracesOn && !trace.setGlobalTracerProvider(tracerProvider)) throw new Error('a TracerProvider is still registered');
+  // What the first event after registration does: the gauges exist from the first reading on.
+  activeInstruments();
 
   const collect = async () => {
     exporter.reset();
@@ -69,10 +72,10 @@ export function sumWhere(points: Point[], match: Attributes): number {
   return total;
 }
 
-/** Every string an exporter would send: span names, attributes, events and statuses, metric attributes. */
-export async function everythingExported(sdk: TestSdk): Promise<string> {
+/** Every string an exporter would send: span names, attributes, events and statuses, attributes of the metrics named `prefix…`. */
+export async function everythingExported(sdk: TestSdk, prefix = ''): Promise<string> {
   const parts: unknown[] = [];
   for (const span of sdk.spans()) parts.push(span.name, span.attributes, span.events, span.status, span.links);
-  for (const [name, { points }] of await sdk.collect()) parts.push(name, points.map((p) => p.attributes));
+  for (const [name, { points }] of await sdk.collect()) if (name.startsWith(prefix)) parts.push(name, points.map((p) => p.attributes));
   return JSON.stringify(parts);
 }
