@@ -89,7 +89,10 @@ export class SharedLevel {
     if (stored) return stored;
     for (let round = 0; round < MAX_LEASE_ROUNDS; round++) {
       const outcome = await this.store.tryLease(businessId, igsid);
-      if (outcome.kind === 'unavailable') return this.#loadLocally(request, deadline);
+      if (outcome.kind === 'unavailable') {
+        log('shared tier unavailable for %s: loading here', igsid);
+        return this.#loadLocally(request, deadline);
+      }
       if (outcome.kind === 'acquired') return this.#loadAsHolder(request, outcome.lease, deadline);
       if (outcome.kind === 'present') {
         const present = await this.#usable(request, outcome.entry);
@@ -100,6 +103,7 @@ export class SharedLevel {
       }
       const waited = this.#settled(await this.store.waitForResult(businessId, igsid, Math.max(0, deadline - now()), signal), mode);
       if (waited) return waited;
+      log('no result from the instance loading %s (it failed, or its lease lapsed)', igsid);
       if (signal.aborted) break;
       if (deadline - now() <= 0) throw waitedTooLong(request.timeout);
     }

@@ -93,17 +93,31 @@ export class RedisConnection {
 
   #withDeadline(args: string[], ms: number): Promise<RedisReply> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let settled = false;
+      const startedAt = performance.now();
+      const giveUp = () => {
+        if (settled) return;
+        settled = true;
         this.#down(`${args[0]} took longer than ${ms} ms`);
         reject(DEADLINE);
+      };
+      const timer = setTimeout(() => {
+        // A timer that fires late means this process was busy (a long task, a loaded CPU), not
+        // that Redis was slow: its reply may be waiting in the socket. Let I/O run once first.
+        if (performance.now() - startedAt > ms * 1.5) setImmediate(giveUp);
+        else giveUp();
       }, ms);
       this.#send(args).then(
         (reply) => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           resolve(reply);
         },
         (error: unknown) => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           reject(error);
         },
       );
