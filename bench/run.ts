@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const groups = GROUPS.filter((g) => !only || only.includes(g.id));
   const plannedTotal = groups.reduce((sum, g) => sum + plan(g).runnable.length * pairs * g.estimate[mode], 0);
   const progress = new Progress(plannedTotal);
-  progress.note(`${mode} run, ${pairs} pair(s) per row, measuring ${relative(process.cwd(), DIST) || DIST}; planned ~${clock(plannedTotal)}`);
+  progress.note(`${mode} run, ${pairs} pair(s) per row, measuring ${DIST.startsWith(process.cwd()) ? relative(process.cwd(), DIST) : DIST}; planned ~${clock(plannedTotal)}`);
   const rows: RowResult[] = [];
   for (const group of groups) rows.push(...(await measureGroup(group, progress, plannedTotal)));
   if (!only) rows.push(...EXTERNAL_ROWS.map((row) => externalRow(row, 'bench/redis-results.json', /calls.*(3|three).*inst|3.*inst.*calls/i)));

@@ -1,6 +1,5 @@
 // The bots the end-to-end rows compare, each behind its own HTTP endpoint on loopback.
 import type { TurnContext } from 'botbuilder';
-import { FacebookAdapter, FacebookAPI } from 'botbuilder-adapter-facebook';
 import { createRequire } from 'node:module';
 import { request } from 'undici';
 import { loadAdapter, loadRoot } from '../pkg.js';
@@ -39,7 +38,9 @@ export const bareBot: Bot = async (platform, replies) => {
 
 /** What users write today: Botkit's Facebook adapter, and a `fetch` of the profile on every message. */
 export const todayBot: Bot = async (platform, replies) => {
-  sendOverHttp();
+  // Imported here: the other bots' processes should not pay for loading Botkit's adapter.
+  const { FacebookAdapter, FacebookAPI } = await import('botbuilder-adapter-facebook');
+  sendOverHttp(FacebookAPI);
   const adapter = new FacebookAdapter({ app_secret: APP_SECRET, verify_token: 'v', access_token: ACCESS_TOKEN, api_host: new URL(platform).host, api_version: 'v26.0' });
   const logic = async (context: TurnContext) => {
     const igsid = context.activity.from.id;
@@ -77,7 +78,7 @@ let patched = false;
  * Botkit's Facebook API client only speaks https to its `api_host`; the platform here is
  * plain http on loopback (as it is for our bots). Same `request` library, same query, only the scheme differs.
  */
-function sendOverHttp(): void {
+function sendOverHttp(FacebookAPI: typeof import('botbuilder-adapter-facebook').FacebookAPI): void {
   if (patched) return;
   patched = true;
   const send = createRequire(import.meta.url)('request') as (options: object, callback: (error: unknown, res: unknown, body: { error?: { message: string } }) => void) => void;

@@ -13,7 +13,7 @@ export const GRAPH_LATENCY_MS = 150;
 function firstReply(bot: Bot): Variant {
   return async ({ mode, server }) => {
     if (!server) throw new Error('the first-reply rows need the platform server');
-    const seconds = sizes(mode, { full: 10, quick: 4, tiny: 1 });
+    const seconds = sizes(mode, { full: 8, quick: 3, tiny: 1 });
     const replies = new Replies();
     const url = await bot(server, replies);
     const run = async (events: number) => {
@@ -22,7 +22,7 @@ function firstReply(bot: Bot): Variant {
       await replies.until(before + events);
       return platformReport(server);
     };
-    await run(EVENTS_PER_SECOND); // warm-up, not measured: one second at the same rate
+    await run(mode === 'tiny' ? 30 : EVENTS_PER_SECOND / 2); // warm-up, not measured: half a second at the same rate
     const events = seconds * EVENTS_PER_SECOND;
     const seen = await run(events);
     if (seen.replies !== events || seen.p50Ms === undefined || seen.p99Ms === undefined) throw new Error(`timed ${seen.replies} first replies of ${events}`);

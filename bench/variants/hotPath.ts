@@ -20,7 +20,7 @@ async function ours(): Promise<Middleware> {
 
 function measure(middleware: Middleware | undefined): Variant {
   return async ({ mode }) => {
-    const turns = sizes(mode, { full: 100_000, quick: 40_000, tiny: 2_000 });
+    const turns = sizes(mode, { full: 60_000, quick: 20_000, tiny: 2_000 });
     const adapter = new PipelineAdapter();
     if (middleware) adapter.use(middleware);
     const activity = activityFrom(realisticProfile(1));

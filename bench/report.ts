@@ -1,0 +1,77 @@
+// Writes docs/performance.md from the last bench results:
+//   node --import tsx bench/report.ts [bench/results.json [earlier-run.json …]]
+// The first file is the run the page shows; any others are earlier runs of the same mode,
+// whose medians give the spread across runs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FINDINGS } from './findings.js';
+import { format, spread, table, verdict } from './method/table.js';
+import type { Results, RowResult } from './method/types.js';
+
+const files = process.argv.slice(2);
+const [last, ...earlier] = (files.length ? files : ['bench/results.json']).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Results);
+if (!last) throw new Error('no results');
+const output = process.env.BENCH_REPORT ?? 'docs/performance.md';
+
+/** Medians of one row across every run given, as "min – max over N runs". */
+function acrossRuns(row: RowResult): string {
+  const medians = [last!, ...earlier].map((r) => r.rows.find((x) => x.id === row.id)?.median).filter((m): m is number => typeof m === 'number');
+  if (medians.length < 2) return '';
+  const f = (n: number) => (row.compare === 'difference' ? `${n >= 0 ? '+' : ''}${n.toFixed(1)} ms` : n.toFixed(3));
+  return ` Across ${medians.length} ${last!.mode} runs the median went from ${f(Math.min(...medians))} to ${f(Math.max(...medians))}.`;
+}
+
+function rowSection(row: RowResult, index: number): string {
+  const lines = [`${index + 1}. **${row.title}** — ${verdict(row)}${row.target ? ` (target ${row.target})` : ''}: ${spread(row)}.${acrossRuns(row)}`, `   ${row.meaning}`];
+  if (row.status === 'measured') lines.push(`   Ours ${format(row.ours)} ${row.unit}; baseline ${format(row.baseline)} (${row.baselineName}); ${row.pairs} pairs.${row.note ? ` ${row.note}.` : ''}`);
+  const finding = FINDINGS[row.id];
+  if (finding && (row.met === false || row.status !== 'measured')) lines.push(`   *What the rest of the cost is:* ${finding}`);
+  return lines.join('\n');
+}
+
+const m = last.machine;
+const measured = last.rows.filter((r) => r.status === 'measured' && r.met !== null);
+const page = `# Performance
+
+[README](../README.md) › Performance
+
+<!-- Written by \`node --import tsx bench/report.ts\` from bench/results.json: edit bench/report.ts or bench/findings.ts, not this page. -->
+
+What a bot owner feels — the hot path, a warm lookup, webhook throughput, the whole round trip
+of a reply, the first reply to a new customer, the Graph client, memory and Graph calls —
+each measured as a ratio (or a difference) against a baseline **in the same run**.
+
+## How it is measured
+
+- \`npm run bench\` builds the package and measures **the built \`dist/\`**, as users run it
+  (\`BENCH_DIST=dir\` measures another build: \`node --import tsx bench/method/tempBuild.ts /tmp/bench-dist\`).
+- **Each variant runs in a fresh process** (its own V8, JIT and GC history), with an
+  unmeasured warm-up in that process, then the measurement (the median of a few repeats).
+- **A and B alternate over pairs** (A B, B A, …): 5 pairs in a full run, 3 with \`--quick\`.
+  Each pair gives one ratio (or difference, for latencies); a row is **the median of its
+  pairs, with the min and max**.
+- A row is **met** only when its median meets the target; it is flagged **spread crosses**
+  when some pairs meet the target and others do not — one run alone could have said either.
+- Anything that crosses HTTP talks to a loopback stand-in for the platform
+  (\`bench/platform/server.ts\`) in its own process, which also posts the signed webhooks and
+  times replies, so a bot's CPU figures count the bot alone.
+- Progress: a line per stage and per 5 % of the run, with the time elapsed and left.
+- To profile a row: \`BENCH_CPU_PROF=/tmp/prof node --import tsx bench/run.ts --quick --only=<group>\`
+  writes one \`.cpuprofile\` per variant process; \`node --import tsx bench/method/topFunctions.ts <file>\`
+  lists the top self-time functions.
+
+## Last run
+
+\`${last.command}\` — ${last.mode} run, ${last.pairs} pairs, ${last.seconds} s, ${m.date.slice(0, 16).replace('T', ' ')} UTC, on ${m.cpu},
+${m.cores} cores, ${m.platform}, Node ${m.node}; load average ${m.loadBefore.join(' / ')} before, ${m.loadAfter.join(' / ')} after.
+${earlier.length ? `Spreads across runs use ${earlier.length + 1} ${last.mode} runs.\n` : ''}
+${table(last.rows)}
+
+${measured.filter((r) => r.met).length} of ${measured.length} measured targets met; ${last.rows.filter((r) => r.status !== 'measured').length} rows pending.
+
+## What each row means
+
+${last.rows.map(rowSection).join('\n\n')}
+`;
+
+writeFileSync(output, page);
+process.stdout.write(`wrote ${output}\n`);
