@@ -85,7 +85,7 @@ async function child(variant: Variant): Promise<void> {
 
   const agent = new MockAgent();
   agent.disableNetConnect();
-  const reads = Math.round(3_000 * scale);
+  const reads = quick ? 2_000 : 6_000;
   agent
     .get('https://graph.facebook.com')
     .intercept({ path: () => true, method: 'GET' })

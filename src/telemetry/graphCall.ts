@@ -49,13 +49,14 @@ export interface GraphCallObservation {
   resent(): void;
 }
 
-/** The tracer of the current global TracerProvider (a test may swap it). */
-let tracerOf: { provider: TracerProvider; tracer: Tracer } | undefined;
-
-function tracer(api: OpenTelemetryApi): Tracer {
-  const provider = api.trace.getTracerProvider();
-  if (tracerOf?.provider !== provider) tracerOf = { provider, tracer: provider.getTracer(SCOPE) };
-  return tracerOf.tracer;
+/**
+ * Our tracer from the SDK's TracerProvider, or undefined while none is registered. The
+ * global provider is a proxy whose delegate an SDK sets (at any time), and which answers no
+ * delegate tracer until then: so no span, not even a no-op one, is made without an SDK.
+ */
+function activeTracer(api: OpenTelemetryApi): Tracer | undefined {
+  const provider = api.trace.getTracerProvider() as TracerProvider & { getDelegateTracer?: (name: string) => Tracer | undefined };
+  return typeof provider.getDelegateTracer === 'function' ? provider.getDelegateTracer(SCOPE) : provider.getTracer(SCOPE);
 }
 
 /**
@@ -68,6 +69,8 @@ export function observeGraphCall(method: string, path: string, target: GraphTarg
   if (api === undefined) return undefined;
   try {
     const instruments = activeInstruments();
+    const tracer = activeTracer(api);
+    if (instruments === undefined && tracer === undefined) return undefined;
     const route = routeOf(method, path);
     const attributes: Attributes = {
       [ATTR.method]: method,
@@ -76,11 +79,13 @@ export function observeGraphCall(method: string, path: string, target: GraphTarg
       [ATTR.urlTemplate]: route.template,
       [ATTR.endpoint]: route.endpoint,
     };
-    const span = tracer(api).startSpan(`${method} ${route.template}`, { kind: api.SpanKind.CLIENT, attributes: { ...attributes, [ATTR.apiVersion]: target.apiVersion } });
-    if (!span.isRecording()) {
+    let span = tracer?.startSpan(`${method} ${route.template}`, { kind: api.SpanKind.CLIENT, attributes: { ...attributes, [ATTR.apiVersion]: target.apiVersion } });
+    if (span !== undefined && !span.isRecording()) {
+      // Not sampled: nothing to add to it.
       span.end();
-      if (instruments === undefined) return undefined;
+      span = undefined;
     }
+    if (instruments === undefined && span === undefined) return undefined;
     return new Observation(api, instruments, span, attributes);
   } catch (error) {
     log('a Graph call is not observed: %O', error);
@@ -91,13 +96,13 @@ export function observeGraphCall(method: string, path: string, target: GraphTarg
 class Observation implements GraphCallObservation {
   readonly #api: OpenTelemetryApi;
   readonly #instruments: Instruments | undefined;
-  readonly #span: Span;
+  readonly #span: Span | undefined;
   readonly #attributes: Attributes;
   readonly #startedAt = performance.now();
   #status: number | undefined;
   #resends = 0;
 
-  constructor(api: OpenTelemetryApi, instruments: Instruments | undefined, span: Span, attributes: Attributes) {
+  constructor(api: OpenTelemetryApi, instruments: Instruments | undefined, span: Span | undefined, attributes: Attributes) {
     this.#api = api;
     this.#instruments = instruments;
     this.#span = span;
@@ -107,7 +112,8 @@ class Observation implements GraphCallObservation {
   async around<T>(call: () => Promise<T>): Promise<T> {
     const { context, trace } = this.#api;
     try {
-      const value = await context.with(trace.setSpan(context.active(), this.#span), call);
+      // The span is the parent of whatever the call does (an undici instrumentation's span, the token function's).
+      const value = await (this.#span ? context.with(trace.setSpan(context.active(), this.#span), call) : call());
       this.#end(undefined);
       return value;
     } catch (error) {
@@ -132,7 +138,7 @@ class Observation implements GraphCallObservation {
       if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
       this.#instruments?.graphDuration.record((performance.now() - this.#startedAt) / 1000, attributes);
       const span = this.#span;
-      if (!span.isRecording()) return;
+      if (span === undefined) return;
       if (this.#status !== undefined) span.setAttribute(ATTR.statusCode, this.#status);
       if (this.#resends > 0) span.setAttribute(ATTR.resendCount, this.#resends);
       if (errorType !== undefined) {
