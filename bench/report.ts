@@ -2,7 +2,7 @@
 //   node --import tsx bench/report.ts [bench/results.json [earlier-run.json …]]
 // The first file is the run the page shows; any others are earlier runs of the same mode,
 // whose medians give the spread across runs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FINDINGS } from './findings.js';
 import { format, spread, table, verdict } from './method/table.js';
 import type { Results, RowResult } from './method/types.js';
@@ -27,6 +27,22 @@ function rowSection(row: RowResult, index: number): string {
   if (finding && (row.met === false || row.status !== 'measured')) lines.push(`   *What the rest of the cost is:* ${finding}`);
   return lines.join('\n');
 }
+
+// The earlier method's last full run, kept as the "before" figures: scripts/figures.ts still
+// renders that block from docs/figures/bench.json (test/readme/figures.test.ts compares it).
+const previous = existsSync(output) ? /<!-- bench:start[^]*?<!-- bench:end -->/.exec(readFileSync(output, 'utf8'))?.[0] : undefined;
+const before = previous
+  ? `
+
+## Before: the earlier method
+
+The last full run of the earlier method (one process for all variants, rounds interleaved in
+it, no spread reported), for comparison with the rows above. Its ratios swung up to 2× from one
+run to the next, which is why the method changed.
+
+${previous}
+`
+  : '';
 
 const m = last.machine;
 const measured = last.rows.filter((r) => r.status === 'measured' && r.met !== null);
@@ -56,8 +72,9 @@ each measured as a ratio (or a difference) against a baseline **in the same run*
   times replies, so a bot's CPU figures count the bot alone.
 - Progress: a line per stage and per 5 % of the run, with the time elapsed and left.
 - To profile a row: \`BENCH_CPU_PROF=/tmp/prof node --import tsx bench/run.ts --quick --only=<group>\`
-  writes one \`.cpuprofile\` per variant process; \`node --import tsx bench/method/topFunctions.ts <file>\`
-  lists the top self-time functions.
+  writes the profiles of each variant process in a folder of its own (the main thread's is the
+  largest file); \`node --import tsx bench/method/topFunctions.ts <file> [count] [--package]\` lists the
+  top self-time functions.
 
 ## Last run
 
@@ -71,7 +88,7 @@ ${measured.filter((r) => r.met).length} of ${measured.length} measured targets m
 ## What each row means
 
 ${last.rows.map(rowSection).join('\n\n')}
-`;
+${before}`;
 
 writeFileSync(output, page);
 process.stdout.write(`wrote ${output}\n`);

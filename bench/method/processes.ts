@@ -7,10 +7,14 @@ import type { Metrics, VariantContext } from './types.js';
 const BENCH = fileURLToPath(new URL('..', import.meta.url));
 const MARK = 'BENCH-METRICS ';
 
-/** Node flags of a variant process: tsx, and `--cpu-prof` into `BENCH_CPU_PROF` when set (to profile a row that misses). */
+/**
+ * Node flags of a variant process: tsx, and `--cpu-prof` into `BENCH_CPU_PROF/<group>-<variant>-<pair>/`
+ * when set (to profile a row that misses). A folder each: tsx's loader thread writes a profile too,
+ * under its own default name; the main thread's is the largest.
+ */
 function nodeArgs(extra: readonly string[], profileName: string): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${profileName}.cpuprofile`] : [];
+  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, profileName)}`] : [];
   return [...extra, ...profile, '--import', 'tsx'];
 }
 
