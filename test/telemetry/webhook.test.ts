@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { webhookSignature } from '../../src/platform/signatures.js';
 import { WebhookCore, type RunTurn } from '../../src/webhook/core.js';
 import type { DeliveryLedger } from '../../src/webhook/dedupe.js';
@@ -95,17 +96,34 @@ describe('telemetry of webhooks', () => {
   });
 
   it('should report running and queued turns while they wait, and none once drained', async () => {
+    // Webhooks of other tests may still hold turns: this one's are the change it makes.
+    const state = async (turnState: string) => sumWhere(await sdk.points(METRIC.turns), { [ATTR.turnState]: turnState });
+    const before = { running: await state('running'), queued: await state('queued') };
     const webhook = core({ maxConcurrentTurns: 1 });
     const gate = deferred();
     await post(webhook, delivery([textItem(CUSTOMER, 'a'), textItem(CUSTOMER, 'b'), textItem(OTHER_CUSTOMER, 'c')]), () => gate.promise);
-    const busy = await sdk.points(METRIC.turns);
-    // This test's webhook is the only one with turns: others made elsewhere report zero.
-    expect(sumWhere(busy, { [ATTR.turnState]: 'running' })).to.equal(1);
-    expect(sumWhere(busy, { [ATTR.turnState]: 'queued' })).to.equal(2);
+    expect((await state('running')) - before.running).to.equal(1);
+    expect((await state('queued')) - before.queued).to.equal(2);
     gate.resolve();
     await webhook.drain();
-    const idle = await sdk.points(METRIC.turns);
-    expect(sumWhere(idle, { [ATTR.turnState]: 'running' }) + sumWhere(idle, { [ATTR.turnState]: 'queued' })).to.equal(0);
+    expect((await state('running')) - before.running).to.equal(0);
+    expect((await state('queued')) - before.queued).to.equal(0);
+  });
+
+  it('should count a turn that outlives turnTimeoutMs', async () => {
+    const before = sumWhere(await sdk.points(METRIC.turnTimeouts), {});
+    const gate = deferred();
+    // Faked only while the turn runs: the metric reader's flush needs real timers.
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const webhook = core({ turnTimeoutMs: 1_000 });
+      await post(webhook, delivery([textItem(CUSTOMER, 'slow')]), () => gate.promise);
+      await clock.tickAsync(1_001);
+    } finally {
+      clock.restore();
+      gate.resolve();
+    }
+    expect(sumWhere(await sdk.points(METRIC.turnTimeouts), {}) - before).to.equal(1);
   });
 
   it('should export no IGSID, business id or message text from webhook telemetry', async () => {
