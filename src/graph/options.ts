@@ -27,7 +27,7 @@ export interface GraphProfileClientOptions {
   appSecret?: string | undefined;
   /** Graph API version to pin. Default: `LATEST_API_VERSION` (v26.0). */
   apiVersion?: string | undefined;
-  /** `https://graph.facebook.com` (default, Facebook Login) or `https://graph.instagram.com` (Instagram Login), or the emulator's URL. */
+  /** `https://graph.facebook.com` (Facebook Login), `https://graph.instagram.com` (Instagram Login) or the emulator's URL. Default: the host of a string token (graph.instagram.com for `IG…` tokens), else graph.facebook.com. */
   graphUrl?: string | undefined;
   /** Fields to request. Default: every field the `apiVersion` has. */
   fields?: readonly ProfileField[] | undefined;

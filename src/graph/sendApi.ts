@@ -27,7 +27,7 @@ export interface SendApiClientOptions {
   appSecret?: string | undefined;
   /** Graph API version. Default `LATEST_API_VERSION` (v26.0). */
   apiVersion?: string | undefined;
-  /** `https://graph.facebook.com` (default), `https://graph.instagram.com`, or the emulator's URL. */
+  /** `https://graph.facebook.com` (Facebook Login), `https://graph.instagram.com` (Instagram Login) or the emulator's URL. Default: the host of a string token (graph.instagram.com for `IG…` tokens), else graph.facebook.com. */
   graphUrl?: string | undefined;
   /** The undici Dispatcher to send through (a MockAgent in tests). Default: undici's global dispatcher. */
   dispatcher?: Dispatcher | undefined;

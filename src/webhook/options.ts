@@ -40,7 +40,7 @@ export interface InstagramWebhookOptions {
   accessToken: AccessTokenProvider | undefined;
   /** Graph API version of Send API calls. Default `LATEST_API_VERSION` (v26.0). */
   apiVersion?: string | undefined;
-  /** `https://graph.facebook.com` (default), `https://graph.instagram.com`, or the emulator's URL. Also the activities' `serviceUrl`. */
+  /** `https://graph.facebook.com` (Facebook Login), `https://graph.instagram.com` (Instagram Login) or the emulator's URL; also the activities' `serviceUrl`. Default: the host of a string token (graph.instagram.com for `IG…` tokens), else graph.facebook.com. */
   graphUrl?: string | undefined;
   /** The undici Dispatcher for Send API calls (a MockAgent in tests). Default: undici's global dispatcher. */
   dispatcher?: Dispatcher | undefined;
