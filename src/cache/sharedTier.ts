@@ -93,12 +93,16 @@ export class SharedLevel {
         log('shared tier unavailable for %s: loading here', igsid);
         return this.#loadLocally(request, deadline);
       }
-      if (outcome.kind === 'acquired') return this.#loadAsHolder(request, outcome.lease, deadline);
+      if (outcome.kind === 'acquired') {
+        log('%s: loading %s for every instance (round %d)', mode, igsid, round + 1);
+        return this.#loadAsHolder(request, outcome.lease, deadline);
+      }
       if (outcome.kind === 'present') {
         const present = await this.#usable(request, outcome.entry);
         if (present) return present;
         // A "no consent" this event overrides was cleared: lease again. A stale entry stays until replaced.
         if (outcome.entry.kind === 'no-consent') continue;
+        log('a stale entry of %s stands in Redis: loading here to replace it', igsid);
         return this.#loadAndShare(request, deadline - now());
       }
       const waited = this.#settled(await this.store.waitForResult(businessId, igsid, Math.max(0, deadline - now()), signal), mode);
