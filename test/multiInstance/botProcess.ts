@@ -60,7 +60,9 @@ const report: Report = { turns: [], lookups: {}, failedTurns: 0, cpuMs: 0 };
 adapter.onTurnError = async () => {
   report.failedTurns++;
 };
-const greeter = greeterLogic(profiles);
+// The sample types its parameter with the built package's class; this process runs the source
+// (the same class at run time: getInstagramEvent finds the handle through a registered symbol).
+const greeter = greeterLogic(profiles as unknown as Parameters<typeof greeterLogic>[0]);
 const logic = async (context: TurnContext) => {
   report.turns.push(context.activity.id ?? '-');
   // Memoised for the turn: the greeter's own load() shares this lookup.
