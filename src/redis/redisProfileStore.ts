@@ -10,6 +10,8 @@ import { type RedisProfileStoreOptions, type ResolvedStoreOptions, resolveStoreO
 import { publishResult, readEntry, tryLease, waitForResult, writeEntry } from './profiles.js';
 import { BusSubscription } from './subscription.js';
 import { publishThrottle, readThrottles } from './throttles.js';
+import { RedisInbox } from './inbox.js';
+import type { InboxSettings, InboxStore } from '../webhook/inbox.js';
 import type {
   DeliveryVerdict,
   ForgetResult,
@@ -44,7 +46,7 @@ type PendingDeletion = { igsid: string; businessId: string | undefined } | { bus
  * garbage the store reports `degraded`, answers "unknown"/misses at once so that callers
  * act local-only, and recovers by itself.
  */
-export class RedisProfileStore implements SharedProfileTier, InvalidationBus, SharedThrottles, SharedDeliveryLedger {
+export class RedisProfileStore implements SharedProfileTier, InvalidationBus, SharedThrottles, SharedDeliveryLedger, InboxStore {
   readonly #options: ResolvedStoreOptions;
   readonly #context: StoreContext;
   readonly #connection: RedisConnection;
@@ -55,6 +57,9 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
   readonly #throttleListeners = new Set<(notice: ThrottleNotice) => void>();
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #pending: PendingDeletion[] = [];
+  readonly #inboxes = new Set<RedisInbox>();
+  /** The last inbox write failed: deliveries run in-process only, which `status()` shows as degraded. */
+  #inboxFailing = false;
   #status: RedisStoreStatus = 'connecting';
   #settled = false;
   #closed = false;
@@ -171,13 +176,29 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
     return completed(this.#context, digest, ttlMs);
   }
 
+  // Durable webhook inbox (InboxStore).
+
+  /**
+   * The durable inbox of a webhook adapter (`inbox: { store }`): a Redis Stream read through a
+   * consumer group on a connection of its own (`settings.client`, else `client.duplicate()`).
+   * Called by the adapter; see docs/inbox.md.
+   */
+  openInbox(settings: InboxSettings): RedisInbox {
+    const inbox = new RedisInbox(this.#context, settings, (failing) => {
+      this.#inboxFailing = failing;
+      this.#changed(failing ? 'an inbox write failed' : 'inbox writes work again');
+    });
+    this.#inboxes.add(inbox);
+    return inbox;
+  }
+
   /** Stops probing, leaves the bus (closing the subscriber if the store made it) and ends waits. Your client stays open. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#settleTimer);
     this.#connection.close();
-    await this.#bus.close();
+    await Promise.all([this.#bus.close(), ...[...this.#inboxes].map((inbox) => inbox.close())]);
     for (const waiters of this.#waiters.values()) for (const wake of waiters) wake();
     this.#waiters.clear();
     this.#changed('closed');
@@ -268,6 +289,11 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
   }
 
   async #afterReconnect(): Promise<void> {
+    if (this.#inboxFailing) {
+      // Redis answers again: the next inbox write says whether it takes deliveries again.
+      this.#inboxFailing = false;
+      this.#changed('Redis answers: inbox writes are tried again');
+    }
     await this.#replayThrottles();
     const pending = this.#pending.splice(0);
     if (pending.length > 0) log('replaying %d deletion(s) that could not reach Redis', pending.length);
@@ -300,7 +326,7 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
   #currentStatus(): RedisStoreStatus {
     const up = this.#connection.up;
     if (this.#closed) return 'closed';
-    if (up === true && this.#bus.up) return 'ready';
+    if (up === true && this.#bus.up && !this.#inboxFailing) return 'ready';
     return !this.#settled && up !== false ? 'connecting' : 'degraded';
   }
 
