@@ -8,6 +8,8 @@ import { countDelivery, countEvents, countTurnTimeout, type DeliveryOutcome, typ
 import type { InboundActivity, OutgoingActivity } from './activity.js';
 import { deliveryDigest, LocalDeliveryLedger, type DeliveryLedger, type DeliveryVerdict } from './dedupe.js';
 import { answerHandshake } from './handshake.js';
+import { type InboxRecord, recordPayloadOf } from './inbox.js';
+import { InboxRunner } from './inboxRunner.js';
 import { headerOf, respond, type WebhookRequest, type WebhookResponse } from './http.js';
 import { type InstagramWebhookOptions, type ResolvedWebhookOptions, resolveWebhookOptions } from './options.js';
 import { readRawBody } from './requestBody.js';
@@ -44,6 +46,8 @@ export class WebhookCore {
   readonly #ledger: LocalDeliveryLedger | undefined;
   readonly #sharedLedger: DeliveryLedger | undefined;
   readonly #sendApi: SendApiClient;
+  /** The durable inbox, when `inbox` is set. */
+  readonly #inbox: InboxRunner | undefined;
   /** Deliveries are scheduled one after another, so a large one sliced over several ticks keeps its place. */
   #scheduling: Promise<void> = Promise.resolve();
   /** Set by `close()`: new deliveries are refused with 503 (Meta delivers them again later). */
@@ -65,6 +69,7 @@ export class WebhookCore {
     this.#sharedLedger = dedupe ? dedupe.store : undefined;
     const { accessToken, appSecret, apiVersion, graphUrl, dispatcher, sendTimeoutMs, sendRetries } = this.options;
     this.#sendApi = new SendApiClient({ accessToken, appSecret, apiVersion, graphUrl, dispatcher, sendTimeoutMs, sendRetries, now });
+    this.#inbox = this.#openInbox();
     observeWebhook(this);
   }
 
@@ -87,9 +92,12 @@ export class WebhookCore {
       }
       if (method !== 'POST') return refuse(res, 405, 'method not allowed', { allow: 'GET, POST' });
       if (this.#closing) return refuse(res, 503, 'shutting down: deliver again later', { 'retry-after': '5', connection: 'close' });
+      this.#inbox?.start(runTurn);
       const entries = await this.#accept(req, res);
       if (!entries) return;
-      const scheduled = this.#scheduling.then(() => this.#schedule(entries, runTurn));
+      if (this.#inbox) return await this.#keepInInbox(this.#inbox, entries, res, runTurn);
+      answer(res, 200, 'EVENT_RECEIVED', 'accepted');
+      const scheduled = this.#scheduling.then(() => this.#schedule(this.#readTurns(entries), runTurn));
       this.#scheduling = scheduled.catch((error: unknown) => log('scheduling a delivery failed: %O', error));
       await this.#scheduling;
     } catch (error) {
@@ -99,9 +107,21 @@ export class WebhookCore {
     }
   }
 
-  /** Resolves when every turn scheduled so far has finished (or outlived `turnTimeoutMs`). */
-  drain(): Promise<void> {
-    return this.#scheduler.drain();
+  /** Resolves when every turn scheduled (or taken from the inbox) so far has finished (or outlived `turnTimeoutMs`). */
+  async drain(): Promise<void> {
+    await this.#scheduler.drain();
+    while (this.#inbox && this.#inbox.held > 0) {
+      await this.#inbox.idle();
+      await this.#scheduler.drain();
+    }
+  }
+
+  /**
+   * Starts taking events from the durable inbox with this turn logic, before any delivery
+   * comes (one does it too): an instance that starts after a crash runs what was left.
+   */
+  consume(runTurn: RunTurn): void {
+    if (!this.#closing) this.#inbox?.start(runTurn);
   }
 
   /**
@@ -119,10 +139,15 @@ export class WebhookCore {
     log('closing: refusing new deliveries, waiting up to %d ms for %d running and %d queued turns', timeoutMs, this.#scheduler.running, this.#scheduler.queued);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const drained = this.#scheduling.then(() => this.#scheduler.drain()).then(() => true as const);
+    // The inbox takes no more events; those it holds run, as acknowledged turns do.
+    const drained = Promise.all([this.#scheduling, this.#inbox?.stopTaking()])
+      .then(() => this.drain())
+      .then(() => true as const);
     const finished = await Promise.race([drained, timedOut]);
     clearTimeout(timer);
-    const left = this.#scheduler.running + this.#scheduler.queued;
+    const left = this.#scheduler.running + this.#scheduler.queued + (this.#inbox?.held ?? 0);
+    // Events still held stay in the inbox: another instance takes them over.
+    await this.#inbox?.abandon();
     log(finished ? 'closed: every turn finished' : 'closed with %d turns unfinished after %d ms', left, timeoutMs);
     return { drained: finished, unfinishedTurns: finished ? 0 : left };
   }
@@ -148,7 +173,7 @@ export class WebhookCore {
     return responses;
   }
 
-  /** Reads, verifies and parses a POST, admits it, and answers it; returns its entries (none when refused). */
+  /** Reads, verifies, parses and admits a POST; returns its entries, not yet answered (none when refused, and then answered). */
   async #accept(req: WebhookRequest, res: WebhookResponse): Promise<readonly unknown[] | undefined> {
     const { maxBodyBytes, bodyTimeoutMs, appSecret } = this.options;
     const body = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
@@ -182,23 +207,85 @@ export class WebhookCore {
       countEvents('refused', count, 503);
       return undefined;
     }
-    answer(res, 200, 'EVENT_RECEIVED', 'accepted');
     return entries;
   }
 
-  /** Schedules the delivery's turns, yielding to the event loop between slices of a large batch. */
-  async #schedule(entries: readonly unknown[], runTurn: RunTurn): Promise<void> {
+  #openInbox(): InboxRunner | undefined {
+    const { inbox, dedupe, maxConcurrentTurns, turnTimeoutMs, graphUrl, now } = this.options;
+    if (!inbox) return undefined;
+    const { store, client, claimAfterMs, maxLength } = inbox;
+    const durable = store.openInbox({ client, claimAfterMs, maxLength, completedTtlMs: dedupe ? dedupe.ttlMs : DAY_MS });
+    return new InboxRunner(durable, this.#scheduler, {
+      window: 2 * maxConcurrentTurns,
+      turnTimeoutMs,
+      patienceMs: Math.min(claimAfterMs, INBOX_PATIENCE_MS),
+      serviceUrl: graphUrl,
+      now,
+    });
+  }
+
+  /**
+   * Keeps a delivery's new events in the inbox, then answers 200. When the inbox cannot keep
+   * them (Redis down or slow), they run in this process as without an inbox: still 200.
+   */
+  async #keepInInbox(inbox: InboxRunner, entries: readonly unknown[], res: WebhookResponse, runTurn: RunTurn): Promise<void> {
+    const read = this.#readTurns(entries, true);
+    const tally = read.tally;
+    const fresh: InboundTurn[] = [];
+    const records: InboxRecord[] = [];
+    read.turns.forEach((turn, i) => {
+      const outcome = this.#screen(turn);
+      if (outcome !== 'fresh') {
+        this.#scheduler.release(1);
+        tally[outcome]++;
+        return;
+      }
+      fresh.push(turn);
+      records.push({ customer: turn.queueKey, payload: read.payloads[i]!, digest: this.options.dedupe && turn.dedupeKey !== undefined ? deliveryDigest(turn.dedupeKey) : undefined });
+    });
+    const kept = await inbox.write(records);
+    answer(res, 200, 'EVENT_RECEIVED', 'accepted');
+    if (kept) {
+      this.#scheduler.release(fresh.length);
+      tally.accepted += fresh.length;
+      for (const outcome of TALLIED) countEvents(outcome, tally[outcome]);
+      return;
+    }
+    // Not durable, not lost: run here, and mark each completed so that a late copy in the inbox does not run again.
+    const digests = new Map(records.flatMap((record, i) => (record.digest ? [[fresh[i]!.activity, record.digest] as const] : [])));
+    const marked: RunTurn = async (activity) => {
+      await runTurn(activity);
+      const digest = digests.get(activity);
+      if (digest !== undefined) await inbox.completed(digest);
+    };
+    const scheduled = this.#scheduling.then(() => this.#schedule({ turns: fresh, payloads: [], tally }, marked, true));
+    this.#scheduling = scheduled.catch((error: unknown) => log('scheduling a delivery failed: %O', error));
+    await this.#scheduling;
+  }
+
+  /** The delivery's turns (with each item's inbox payload when asked); unreadable items give their reserved place back. */
+  #readTurns(entries: readonly unknown[], withPayloads = false): ReadTurns {
     const turns: InboundTurn[] = [];
-    readWebhookItems(entries, (item) => turns.push(turnOf(item, this.options.graphUrl, this.options.now)));
-    // Reserved for every item; those that are unreadable or dropped give their place back.
+    const payloads: string[] = [];
+    readWebhookItems(entries, (item) => {
+      // Before turnOf, which annotates the item in place.
+      if (withPayloads) payloads.push(recordPayloadOf(item));
+      turns.push(turnOf(item, this.options.graphUrl, this.options.now));
+    });
     const unreadable = countWebhookItems(entries) - turns.length;
     this.#scheduler.release(unreadable);
+    return { turns, payloads, tally: { accepted: 0, duplicate: 0, expired: 0, ignored: unreadable } };
+  }
+
+  /** Schedules the delivery's turns, yielding to the event loop between slices of a large batch. */
+  async #schedule({ turns, tally }: ReadTurns, runTurn: RunTurn, screened = false): Promise<void> {
     // Tallied here and counted once per outcome and delivery, not once per event.
-    const tally: Record<(typeof TALLIED)[number], number> = { accepted: 0, duplicate: 0, expired: 0, ignored: unreadable };
     try {
       for (let i = 0; i < turns.length; i++) {
         if (i > 0 && i % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-        const admitted = this.#admit(turns[i]!, runTurn);
+        const turn = turns[i]!;
+        const screen = screened ? 'fresh' : this.#screen(turn);
+        const admitted = screen === 'fresh' ? this.#enqueue(turn, runTurn) : screen;
         if (admitted !== 'accepted' && admitted !== 'shared') this.#scheduler.release(1);
         if (admitted !== 'shared') tally[admitted]++;
       }
@@ -207,35 +294,36 @@ export class WebhookCore {
     }
   }
 
-  /**
-   * Schedules one turn unless it is a repeat or too old. Answers what became of it;
-   * `shared` is scheduled too, but only the shared ledger will tell (and count) whether it runs.
-   */
-  #admit({ activity, dedupeKey, queueKey, timeMs }: InboundTurn, runTurn: RunTurn): 'accepted' | 'shared' | 'duplicate' | 'expired' {
+  /** Whether a turn may run: not a repeat seen by this process, not older than the de-duplication window. */
+  #screen({ activity, dedupeKey, timeMs }: InboundTurn): 'fresh' | 'duplicate' | 'expired' {
     const { dedupe, now } = this.options;
-    if (!dedupe || !this.#ledger) {
-      this.#scheduler.enqueue(queueKey, () => runTurn(activity));
-      return 'accepted';
-    }
+    if (!dedupe || !this.#ledger) return 'fresh';
     // Older than the window: it may have run and been forgotten since, so it must not run.
     if (timeMs !== undefined && now() - timeMs > dedupe.ttlMs) {
       log('dropped a delivery older than the de-duplication window: %s', activity.id ?? '-');
       return 'expired';
     }
-    if (dedupeKey === undefined) {
-      this.#scheduler.enqueue(queueKey, () => runTurn(activity));
-      return 'accepted';
-    }
+    if (dedupeKey === undefined) return 'fresh';
     const digest = deliveryDigest(dedupeKey);
     if (!this.#ledger.firstTime(digest, dedupe.ttlMs)) {
       log('dropped a repeated delivery: %s', activity.id ?? digest);
       return 'duplicate';
     }
+    return 'fresh';
+  }
+
+  /**
+   * Schedules one screened turn. Answers `shared` when the shared ledger will tell (and
+   * count) whether it runs.
+   */
+  #enqueue({ activity, dedupeKey, queueKey }: InboundTurn, runTurn: RunTurn): 'accepted' | 'shared' {
+    const { dedupe } = this.options;
     const shared = this.#sharedLedger;
-    if (!shared) {
+    if (!dedupe || !shared || dedupeKey === undefined) {
       this.#scheduler.enqueue(queueKey, () => runTurn(activity));
       return 'accepted';
     }
+    const digest = deliveryDigest(dedupeKey);
     // Asked now, awaited in the customer's queue: order holds and scheduling never waits on Redis.
     const verdict = askLedger(() => shared.received(digest, dedupe.ttlMs));
     this.#scheduler.enqueue(queueKey, async () => {
@@ -254,6 +342,17 @@ export class WebhookCore {
     return 'shared';
   }
 }
+
+interface ReadTurns {
+  turns: InboundTurn[];
+  /** Each turn's item as an inbox payload (inbox only). */
+  payloads: string[];
+  tally: Record<(typeof TALLIED)[number], number>;
+}
+
+/** How long a held inbox event waits for Redis to say whose turn it is before running anyway. */
+const INBOX_PATIENCE_MS = 5_000;
+const DAY_MS = 86_400_000;
 
 /** What becomes of the events of an accepted delivery, counted once per delivery. */
 const TALLIED = ['accepted', 'duplicate', 'expired', 'ignored'] as const satisfies readonly EventOutcome[];

@@ -64,8 +64,10 @@ export interface DurableInbox {
   finish(entry: InboxEntry, completed: boolean): Promise<boolean>;
   /** Marks an event completed that ran without the inbox (the fallback), so that a late copy in the inbox does not run again. */
   completed(digest: string): Promise<void>;
-  /** Stops reading; entries taken and not finished stay in the inbox for other instances. Closes a connection it made. */
+  /** Stops reading and taking over; entries taken keep their heartbeat until finished or `close()`. Closes a connection it made. */
   stop(): Promise<void>;
+  /** Stops everything: entries taken and not finished stay in the inbox, and other instances take them over. */
+  close(): Promise<void>;
 }
 
 /** What `inbox.store` must be: `RedisProfileStore`, or your own. */

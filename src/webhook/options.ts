@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { graphUrlOption } from '../graph/options.js';
 import {
   apiVersionOption,
+  describe,
   dispatcherOption,
   functionOption,
   objectOrFalse,
@@ -12,6 +13,7 @@ import {
 import { LATEST_API_VERSION } from '../platform/versions.js';
 import type { AccessTokenProvider } from '../types.js';
 import type { DeliveryLedger } from './dedupe.js';
+import type { InboxStore } from './inbox.js';
 
 export interface DedupeOptions {
   /**
@@ -28,6 +30,21 @@ export interface DedupeOptions {
   maxBytes?: number | undefined;
   /** A shared ledger (`RedisProfileStore.deliveries`, or your own) consulted after the local check. */
   store?: DeliveryLedger | undefined;
+}
+
+/** The durable inbox (see docs/inbox.md): events kept in Redis before the 200, run by whichever instance is alive. */
+export interface InboxOptions {
+  /** Where events are kept: a `RedisProfileStore` (`/redis`), or your own `InboxStore`. Required. */
+  store: InboxStore;
+  /** A connection of its own for the blocking reads (ioredis, iovalkey or node-redis). Default: a duplicate of the store's client, closed on `close()`. */
+  client?: unknown;
+  /** An event held by an instance that stopped answering (a crash, SIGKILL) is taken over after this long, in ms. Default 30 000. */
+  claimAfterMs?: number | undefined;
+  /**
+   * A fuse on the stream's length (XADD MAXLEN ~): finished events are deleted at once, so the
+   * stream only holds events not run yet; past this the oldest go, run or not. Default 100 000.
+   */
+  maxLength?: number | undefined;
 }
 
 /** Options shared by `InstagramAdapter` (botbuilder) and `InstagramAgentsAdapter` (Agents SDK). */
@@ -68,6 +85,12 @@ export interface InstagramWebhookOptions {
   maxQueuedTurns?: number | undefined;
   /** Drop repeated deliveries within a bounded window, or `false` to run every delivery. Defaults: see `DedupeOptions`. */
   dedupe?: DedupeOptions | false | undefined;
+  /**
+   * Keep each delivery's events in Redis before answering 200, so that a crash or a deploy
+   * loses none: `{ store }` with a `RedisProfileStore`. Off by default. Redis down: events run
+   * in this process, as without an inbox.
+   */
+  inbox?: InboxOptions | false | undefined;
   /** Clock in ms since the epoch (for `appsecret_time` and event ages). Default `Date.now`. */
   now?: () => number | undefined;
 }
@@ -88,7 +111,15 @@ export interface ResolvedWebhookOptions {
   maxConcurrentTurns: number;
   maxQueuedTurns: number;
   dedupe: ResolvedDedupeOptions | false;
+  inbox: ResolvedInboxOptions | false;
   now: () => number;
+}
+
+export interface ResolvedInboxOptions {
+  store: InboxStore;
+  client: unknown;
+  claimAfterMs: number;
+  maxLength: number;
 }
 
 export interface ResolvedDedupeOptions {
@@ -118,6 +149,7 @@ export function resolveWebhookOptions(options: InstagramWebhookOptions, owner = 
     maxConcurrentTurns: optionalInteger('maxConcurrentTurns', options.maxConcurrentTurns, 64, 1, 100_000),
     maxQueuedTurns: optionalInteger('maxQueuedTurns', options.maxQueuedTurns, 10_000, 0, 10_000_000),
     dedupe: resolveDedupe(options.dedupe),
+    inbox: resolveInbox(options.inbox),
     now: functionOption('now', options.now, Date.now),
   };
 }
@@ -134,5 +166,21 @@ function resolveDedupe(value: unknown): ResolvedDedupeOptions | false {
     ttlMs: optionalInteger('dedupe.ttlMs', dedupe.ttlMs, HOURS_36, 1, 30 * 24 * 3_600_000),
     maxBytes: optionalInteger('dedupe.maxBytes', dedupe.maxBytes, 16 * MIB, 1_024, 1_024 * MIB),
     store,
+  };
+}
+
+function resolveInbox(value: unknown): ResolvedInboxOptions | false {
+  if (value === undefined) return false;
+  const inbox = objectOrFalse<InboxOptions>('inbox', value);
+  if (!inbox) return false;
+  const store = inbox.store as Partial<InboxStore> | null | undefined;
+  if (store === null || typeof store !== 'object' || typeof store.openInbox !== 'function') {
+    throw new TypeError(`Option "inbox.store" must have openInbox() (a RedisProfileStore), got ${describe(store)}`);
+  }
+  return {
+    store: store as InboxStore,
+    client: inbox.client,
+    claimAfterMs: optionalInteger('inbox.claimAfterMs', inbox.claimAfterMs, 30_000, 100, 3_600_000),
+    maxLength: optionalInteger('inbox.maxLength', inbox.maxLength, 100_000, 1_000, 100_000_000),
   };
 }
