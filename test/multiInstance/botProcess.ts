@@ -32,18 +32,18 @@ export interface Report {
 }
 
 const { EMULATOR_URL, ACCESS_TOKEN, APP_SECRET, REDIS_PORT } = process.env;
-if (!EMULATOR_URL || !ACCESS_TOKEN || !APP_SECRET || !REDIS_PORT) throw new Error('EMULATOR_URL, ACCESS_TOKEN, APP_SECRET and REDIS_PORT are required');
+if (!EMULATOR_URL || !ACCESS_TOKEN || !APP_SECRET) throw new Error('EMULATOR_URL, ACCESS_TOKEN and APP_SECRET are required (and REDIS_PORT for the shared tier)');
 
-// Your client, your settings: reconnect quickly, queue nothing forever (the store's deadlines bound every command).
-const redis = new Redis(Number(REDIS_PORT), '127.0.0.1', { retryStrategy: () => 50, maxRetriesPerRequest: 1 });
-redis.on('error', () => undefined);
+// Without REDIS_PORT, the same bot without the shared tier (the benchmark's baseline).
+const redis = REDIS_PORT ? new Redis(Number(REDIS_PORT), '127.0.0.1', { retryStrategy: () => 50, maxRetriesPerRequest: 1 }) : undefined;
+redis?.on('error', () => undefined);
 // Three bots, the emulator, the proxy and Redis share two cores here: Redis itself may wait
 // hundreds of ms for a core, which the default 50 ms deadline would rightly call slow. The
 // test checks that instances act as one, so it gives each command 1 s, and a holder whose
 // Graph call waits for a core keeps its lease 5 s (lease takeover has its own tests).
-const store = new RedisProfileStore({ client: redis, operationTimeoutMs: 1_000, leaseMs: 5_000, retryIntervalMs: 100 });
+const store = redis && new RedisProfileStore({ client: redis, operationTimeoutMs: 1_000, leaseMs: 5_000, retryIntervalMs: 100 });
 
-const adapter = new InstagramAdapter({ appSecret: APP_SECRET, verifyToken: 'verify', accessToken: ACCESS_TOKEN, graphUrl: EMULATOR_URL, dedupe: { store } });
+const adapter = new InstagramAdapter({ appSecret: APP_SECRET, verifyToken: 'verify', accessToken: ACCESS_TOKEN, graphUrl: EMULATOR_URL, ...(store ? { dedupe: { store } } : {}) });
 const profiles = new InstagramProfileMiddleware({
   accessToken: ACCESS_TOKEN,
   appSecret: APP_SECRET,
@@ -82,15 +82,15 @@ async function answer(request: Request): Promise<unknown> {
     case 'forget':
       return profiles.forget(request.igsid);
     case 'status':
-      return store.status();
+      return store?.status() ?? 'local';
     case 'report':
       await adapter.drain();
       report.cpuMs = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
       return report;
     case 'close':
       await adapter.close({ timeoutMs: 2_000 });
-      await store.close();
-      redis.disconnect();
+      await store?.close();
+      redis?.disconnect();
       server.closeAllConnections();
       server.close();
       setImmediate(() => process.exit(0));
@@ -103,5 +103,5 @@ process.on('message', (request: Request) => {
 });
 
 server.listen(0, '127.0.0.1', () => {
-  void store.ready().then(() => process.send?.({ ready: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/instagram` }));
+  void (store?.ready() ?? Promise.resolve()).then(() => process.send?.({ ready: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/instagram` }));
 });
