@@ -175,7 +175,7 @@ export class RedisInbox implements DurableInbox {
     if (reply === 'gone') return 'done';
     if (reply !== 'run') return reply === 'wait' ? 'wait' : 'unavailable';
     held.leased = true;
-    const mark = await this.#run(['GET', this.#completionKey(entry)]);
+    const mark = await this.#run(['GET', this.#context.keys.delivery(this.#completionKey(entry))]);
     if (mark === undefined) return 'unavailable';
     return mark === 'c' ? 'done' : 'run';
   }

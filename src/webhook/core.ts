@@ -145,7 +145,7 @@ export class WebhookCore {
       .then(() => true as const);
     const finished = await Promise.race([drained, timedOut]);
     clearTimeout(timer);
-    const left = this.#scheduler.running + this.#scheduler.queued + (this.#inbox?.held ?? 0);
+    const left = this.#scheduler.running + this.#scheduler.queued + (this.#inbox?.waiting ?? 0);
     // Events still held stay in the inbox: another instance takes them over.
     await this.#inbox?.abandon();
     log(finished ? 'closed: every turn finished' : 'closed with %d turns unfinished after %d ms', left, timeoutMs);

@@ -33,6 +33,8 @@ export class InboxRunner {
   readonly #customers = new Map<string, InboxEntry[]>();
   #runTurn: RunTurn | undefined;
   #held = 0;
+  /** Held events in the scheduler now (counted there as running or queued too). */
+  #scheduled = 0;
   #started = false;
   #abandoned = false;
   #idleWaiters: (() => void)[] = [];
@@ -46,6 +48,11 @@ export class InboxRunner {
   /** Events taken from the inbox and not finished yet. */
   get held(): number {
     return this.#held;
+  }
+
+  /** Held events not in the scheduler: waiting for their customer's turn, or being finished. */
+  get waiting(): number {
+    return this.#held - this.#scheduled;
   }
 
   write(records: readonly InboxRecord[]): Promise<boolean> {
@@ -150,9 +157,11 @@ export class InboxRunner {
       await sleep(pause);
     }
     const runTurn = this.#runTurn!;
+    this.#scheduled++;
     await new Promise<void>((resolve) => {
       this.#scheduler.enqueue(turn.queueKey, () => this.#withinTimeLimit(runTurn(turn.activity), entry).finally(resolve));
     });
+    this.#scheduled--;
     await this.#finish(entry, true);
   }
 
