@@ -1,3 +1,4 @@
+import { observeCache } from '../telemetry/index.js';
 import createDebug from 'debug';
 import { LRUCache } from 'lru-cache';
 import { GraphRequestError, InstagramProfileError } from '../errors.js';
@@ -107,6 +108,12 @@ export class ProfileCache {
     this.#rules = this.#lifetimeRules();
     const store = storeOption(options.store);
     this.#shared = store && this.#sharedLevel(store);
+    observeCache(this);
+  }
+
+  /** Loads in flight (one per key, however many callers wait on it). */
+  get loading(): number {
+    return this.#inFlight.size;
   }
 
   /** The shared second level given as `store`, if any (the middleware hands it to the Graph client it builds). */

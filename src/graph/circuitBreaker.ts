@@ -27,6 +27,12 @@ interface Circuit {
 export class CircuitBreaker {
   readonly #circuits = new Map<string, Circuit>();
 
+  /** Each circuit on record, for the circuit gauge: closed (failures below the threshold), open, or half-open (cooldown over). */
+  *states(): IterableIterator<[string, 'closed' | 'half-open' | 'open']> {
+    const now = this.now();
+    for (const [key, circuit] of this.#circuits) yield [key, circuit.failures < this.threshold ? 'closed' : circuit.openUntil > now ? 'open' : 'half-open'];
+  }
+
   constructor(
     private readonly now: () => number,
     private readonly threshold: number,

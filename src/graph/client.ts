@@ -1,3 +1,4 @@
+import { observeGraphClient } from '../telemetry/index.js';
 import createDebug from 'debug';
 import { ConsentRequiredError, GraphRequestError, InstagramProfileError, ProfileNotFoundError, RateLimitError } from '../errors.js';
 import { isIgsid } from '../platform/igsid.js';
@@ -44,6 +45,7 @@ export class GraphProfileClient {
     this.#gate = new RateLimitGate(now, this.#options.rateLimitBackoff, store && ((key, until) => share(store, key, until, 'rate-limited')));
     this.#breaker = circuitBreaker ? new CircuitBreaker(now, circuitBreaker.threshold, circuitBreaker.cooldown, store && ((key, until) => share(store, key, until, 'circuit-open'))) : undefined;
     if (store) this.#listen(store);
+    observeGraphClient(this.#gate, this.#breaker);
     // A profile read is a GET: any transient failure may be tried again, even one after the reply began.
     this.#retry = { retries, retryDelay, maxRetryDelay, random, waitBefore: ({ error }, backoff) => (error.isTransient === true ? backoff() : undefined) };
     this.#fieldsQuery = `fields=${encodeURIComponent(this.#options.fieldsParam)}`;

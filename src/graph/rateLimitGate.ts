@@ -35,6 +35,11 @@ export class RateLimitGate {
   readonly #blocks = new Map<string, Block>();
   readonly #usage = new Map<string, UsageSnapshot>();
 
+  /** The last usage seen per business (`*` for calls without one), for the usage gauges. */
+  usageEntries(): IterableIterator<[string, UsageSnapshot]> {
+    return this.#usage.entries();
+  }
+
   constructor(
     private readonly now: () => number,
     private readonly backoff: number,

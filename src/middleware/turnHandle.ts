@@ -1,3 +1,4 @@
+import { observeLookup } from '../telemetry/index.js';
 import createDebug from 'debug';
 import { InstagramProfileError } from '../errors.js';
 import type { InstagramEvent } from '../events/index.js';
@@ -72,6 +73,7 @@ export class TurnHandle implements TurnProfileHandle {
       log('lookup failed unexpectedly: %s', error instanceof Error ? error.name : typeof error);
       answer = { status: 'unavailable', error: new InstagramProfileError('The profile lookup failed unexpectedly', 'LOOKUP_FAILED', { cause: error }) };
     }
+    observeLookup(answer);
     (this.#memo ??= { event: undefined }).answer = answer;
     return answer;
   }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { TestAdapter } from 'botbuilder';
 import type { MockAgent } from 'undici';
 import { createDeletionHandler, createDeletionStatusHandler, createSignedRequest, type BusinessPurger } from '../../src/deletion/index.js';
-import { InstagramProfileMiddleware, ProfileCache, type ProfileLoader, type ProfileLookup } from '../../src/index.js';
+import { InstagramProfileMiddleware, ProfileCache, type ProfileLookup } from '../../src/index.js';
 import { activities, BUSINESS_ID as BUSINESS_A, OTHER_BUSINESS_ID as BUSINESS_B } from '../support/activities.js';
 import { interceptProfile, mockGraph } from '../support/graphMock.js';
 import { APP_SECRET, postForm, send, serveExpress, type Started } from './helpers.js';
@@ -12,40 +12,15 @@ const ALAN = '1002';
 const GRACE = '1003';
 const reply = (id: string, name: string) => ({ id, name, username: name.toLowerCase(), profile_pic: null, is_user_follow_business: true });
 
-/**
- * A real ProfileCache that also knows which keys each business has, so that it can forget a
- * whole business through its public `forget`. It stands in for `forgetBusiness`, which
- * `InstagramProfileMiddleware` does not have yet; once it does, the test uses the middleware's.
- */
-class BusinessIndexedCache extends ProfileCache {
-  readonly #igsidsOf = new Map<string, Set<string>>();
-
-  override lookup(businessId: string | undefined, igsid: string, load: ProfileLoader, options?: { forceRefresh?: boolean }): Promise<ProfileLookup> {
-    if (businessId !== undefined) this.#igsidsOf.set(businessId, (this.#igsidsOf.get(businessId) ?? new Set()).add(igsid));
-    return super.lookup(businessId, igsid, load, options);
-  }
-
-  async forgetBusiness(businessId: string): Promise<number> {
-    let removed = 0;
-    for (const igsid of this.#igsidsOf.get(businessId) ?? []) removed += this.forget(igsid, businessId);
-    this.#igsidsOf.delete(businessId);
-    return removed;
-  }
-}
-
-function hasForgetBusiness(value: object): value is BusinessPurger {
-  return typeof (value as Partial<BusinessPurger>).forgetBusiness === 'function';
-}
-
 describe('a data-deletion callback against a real middleware and cache', () => {
   let agent: MockAgent;
   let server: Started | undefined;
-  let cache: BusinessIndexedCache;
+  let cache: ProfileCache;
   let middleware: InstagramProfileMiddleware;
 
   beforeEach(() => {
     agent = mockGraph();
-    cache = new BusinessIndexedCache({ max: 100, ttl: 3_600_000 });
+    cache = new ProfileCache({ max: 100, ttl: 3_600_000 });
     middleware = new InstagramProfileMiddleware({ accessToken: (businessId) => `token-of-${businessId}`, dispatcher: agent, retries: 0, cache });
   });
 
@@ -77,7 +52,7 @@ describe('a data-deletion callback against a real middleware and cache', () => {
     expect(cache.size).to.equal(3);
     expect(cache.peek(BUSINESS_A, ADA)).to.deep.include({ status: 'ok', source: 'cache' });
 
-    const profiles: BusinessPurger = hasForgetBusiness(middleware) ? middleware : cache;
+    const profiles: BusinessPurger = middleware;
     const deletion = createDeletionHandler({ appSecret: APP_SECRET, profiles, statusUrl: 'https://bot.example.com/deletion-status' });
     server = await serveExpress({ '/deletion': deletion, '/deletion-status': createDeletionStatusHandler({ store: deletion.store }) });
     // With Instagram Login the signed user id is the professional account: business A itself.
@@ -102,7 +77,7 @@ describe('a data-deletion callback against a real middleware and cache', () => {
   it('should purge nothing when the callback is forged', async () => {
     interceptProfile(agent, ADA, reply(ADA, 'Ada'));
     await profileIn(ADA, BUSINESS_A);
-    const profiles: BusinessPurger = hasForgetBusiness(middleware) ? middleware : cache;
+    const profiles: BusinessPurger = middleware;
     server = await serveExpress({ '/deletion': createDeletionHandler({ appSecret: APP_SECRET, profiles, statusUrl: 'https://bot.example.com/s' }) });
     const forged = await postForm(`${server.url}/deletion`, { signed_request: createSignedRequest({ user_id: BUSINESS_A }, 'guessed-secret') });
     expect(forged.status).to.equal(400);

@@ -91,8 +91,7 @@ describe('telemetry gauges', () => {
   });
 
   describe('on the real cache and client', () => {
-    // Un-skip once src/cache/profileCache.ts calls `observeCache(this)` in its constructor and has `get loading()`.
-    it.skip('should report a ProfileCache: entries it holds and loads in flight', async () => {
+    it('should report a ProfileCache: entries it holds and loads in flight', async () => {
       const cache = new ProfileCache();
       cache.set(BUSINESS, { id: '1001', name: 'Ada', profilePic: null });
       let finish!: () => void;
@@ -105,9 +104,7 @@ describe('telemetry gauges', () => {
       expect(cache.size).to.equal(1);
     });
 
-    // Un-skip once src/graph/client.ts calls `observeGraphClient(this.#gate, this.#breaker)` in its constructor,
-    // RateLimitGate has `usageEntries()` and CircuitBreaker has `states()`.
-    it.skip('should report the usage headers and the open circuit of a GraphProfileClient', async () => {
+    it('should report the usage headers and the open circuit of a GraphProfileClient', async () => {
       const agent = new MockAgent();
       agent.disableNetConnect();
       const headers = {
