@@ -28,7 +28,7 @@ export interface DedupeOptions {
    * 1.6 events/s, about 5.8 h at 10 events/s. Use the shared store (`/redis`) past that.
    */
   maxBytes?: number | undefined;
-  /** A shared ledger (`RedisProfileStore.deliveries`, or your own) consulted after the local check. */
+  /** A shared ledger (a `RedisProfileStore`, or your own) consulted after the local check. */
   store?: DeliveryLedger | undefined;
 }
 
@@ -160,7 +160,7 @@ function resolveDedupe(value: unknown): ResolvedDedupeOptions | false {
   if (dedupe.max !== undefined) throw new TypeError('Option "dedupe.max" is gone: the window is bounded in bytes (dedupe.maxBytes) and time (dedupe.ttlMs)');
   const store = dedupe.store;
   if (store !== undefined && (store === null || typeof store.received !== 'function' || typeof store.completed !== 'function')) {
-    throw new TypeError('Option "dedupe.store" must have received() and completed() (e.g. RedisProfileStore.deliveries)');
+    throw new TypeError('Option "dedupe.store" must have received() and completed() (e.g. a RedisProfileStore)');
   }
   return {
     ttlMs: optionalInteger('dedupe.ttlMs', dedupe.ttlMs, HOURS_36, 1, 30 * 24 * 3_600_000),
