@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { LRUCache } from 'lru-cache';
 import { GraphRequestError, InstagramProfileError } from '../errors.js';
 import { pictureExpiresAt } from '../platform/pictureExpiry.js';
+import { diffProfiles, type ProfileChange, type ProfileChangeListener } from '../changes/profileChanges.js';
 import type { Invalidation } from '../redis/types.js';
 import type { InstagramProfile, ProfileLookup } from '../types.js';
 import { functionOption, optionalInteger } from '../internal/validate.js';
@@ -30,6 +31,13 @@ export interface ProfileCacheOptions {
    * Its methods never fail a lookup: with Redis down, the cache acts alone. Default: none.
    */
   store?: SharedProfileStore | undefined;
+  /**
+   * Called once per detected change when a person is reloaded from Graph (ttl expiry,
+   * stale-while-revalidate, refresh), after the lookup settled, outside the turn. With a
+   * store, only the instance that loaded from Graph calls it. Errors are logged
+   * (`instagram-profile:changes`), never thrown. The change carries personal data.
+   */
+  onProfileChange?: ProfileChangeListener | undefined;
 }
 
 /**
@@ -55,6 +63,7 @@ export interface ForgetBusinessResult {
 }
 
 const DEFAULT_LOOKUP_TIMEOUT = 3_000;
+const changeLog = createDebug('instagram-profile:changes');
 
 /** A settled answer kept in the LRU; `hit` is built once, so a cache hit allocates nothing. */
 type Entry =
@@ -68,6 +77,8 @@ interface Flight {
   readonly answer: Promise<ProfileLookup>;
   /** False once another instance invalidated the key: the answer still goes to its callers, but is not kept. */
   keep: boolean;
+  /** The profile held when the load started: kept aside only while reloading, diffed at settle time. */
+  readonly previous: InstagramProfile | undefined;
 }
 
 /**
@@ -88,6 +99,9 @@ export class ProfileCache {
   readonly #now: () => number;
   readonly #shared: SharedLevel | undefined;
   readonly #rules: LifetimeRules;
+  readonly #changeListeners: ProfileChangeListener[] = [];
+  /** The change each Graph answer brought, for `changesOf`; weak, so it lives only as long as the turns holding the answer. */
+  readonly #changes = new WeakMap<ProfileLookup, ProfileChange>();
 
   constructor(options: ProfileCacheOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('ProfileCache options must be an object');
@@ -108,6 +122,8 @@ export class ProfileCache {
     this.#rules = this.#lifetimeRules();
     const store = storeOption(options.store);
     this.#shared = store && this.#sharedLevel(store);
+    const onProfileChange = options.onProfileChange === undefined ? undefined : functionOption<ProfileChangeListener>('cache.onProfileChange', options.onProfileChange, options.onProfileChange);
+    if (onProfileChange) this.#changeListeners.push(onProfileChange);
     observeCache(this);
   }
 
@@ -124,6 +140,31 @@ export class ProfileCache {
   /** Number of entries held (profiles and remembered failures, expired ones not yet dropped included); loads in flight are not entries. */
   get size(): number {
     return this.#lru.size;
+  }
+
+  /** Adds a change listener (see the `onProfileChange` option); returns the function that removes it. */
+  onProfileChange(listener: ProfileChangeListener): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onProfileChange needs a function');
+    this.#changeListeners.push(listener);
+    return () => {
+      const at = this.#changeListeners.indexOf(listener);
+      if (at !== -1) this.#changeListeners.splice(at, 1);
+    };
+  }
+
+  /** The change a lookup's answer brought (only a Graph answer that reloaded a known person can), else undefined. */
+  changesOf(lookup: ProfileLookup | undefined): ProfileChange | undefined {
+    return lookup === undefined ? undefined : this.#changes.get(lookup);
+  }
+
+  /**
+   * How old the cached follow flags of a person are, in ms, or undefined when no profile is
+   * held. Worked out from the entry's `freshUntil` less `ttl` (no extra field per entry): a
+   * profile whose lifetime its picture shortened looks older than it is, never younger.
+   */
+  profileAge(businessId: string | undefined, igsid: string): number | undefined {
+    const entry = this.#lru.peek(cacheKey(businessId, igsid));
+    return entry?.kind === 'profile' ? this.#now() - (entry.freshUntil - this.#ttl) : undefined;
   }
 
   /**
@@ -231,18 +272,21 @@ export class ProfileCache {
     return this.#swr > 0 ? { status: 'ok', profile: entry.profile, source: 'stale' } : undefined;
   }
 
-  /** An entry still within its lifetime (refreshing its recency), or undefined; an expired one is dropped. */
+  /**
+   * An entry still within its lifetime (refreshing its recency), or undefined. An expired one
+   * stays until its reload replaces it (or it is evicted or forgotten): it is the previous
+   * profile a reload diffs against (lru-cache's `get()` would delete it).
+   */
   #read(key: string): Entry | undefined {
-    if (this.#lru.getRemainingTTL(key) < 0) {
-      this.#lru.delete(key);
-      return undefined;
-    }
+    if (this.#lru.getRemainingTTL(key) < 0) return undefined;
     return this.#lru.get(key);
   }
 
   #startLoad(request: LoadRequest): Promise<ProfileLookup> {
     const controller = new AbortController();
-    const flight: Flight = { controller, answer: undefined as unknown as Promise<ProfileLookup>, keep: true };
+    const held = this.#lru.peek(request.key);
+    const previous = held?.kind === 'profile' ? held.profile : undefined;
+    const flight: Flight = { controller, answer: undefined as unknown as Promise<ProfileLookup>, keep: true, previous };
     (flight as { answer: Promise<ProfileLookup> }).answer = this.#settle(request, flight);
     this.#inFlight.set(request.key, flight);
     return flight.answer;
@@ -265,7 +309,7 @@ export class ProfileCache {
     if (settled !== undefined) {
       const entry = flight.keep ? this.#keep(key, settled) : entryOf(settled);
       if (entry.kind !== 'profile') return entry.hit;
-      if (settled.source === 'graph') return { status: 'ok', profile: entry.profile, source: 'graph' };
+      if (settled.source === 'graph') return this.#graphAnswer(request, entry.profile, flight.previous ?? (settled.kind === 'profile' ? settled.previous : undefined));
       if (entry.freshUntil > this.#now()) return entry.hit;
       // A stale profile from the shared level: answered as such, and re-read in the background.
       if (flight.keep) void this.#startLoad({ ...request, mode: 'revalidate' });
@@ -287,6 +331,31 @@ export class ProfileCache {
     const { load } = request;
     if (this.#shared === undefined) return settleLoad(await load(signal).then(undefined, remembered), this.#rules);
     return this.#shared.load({ ...request, signal, load: (timeoutMs) => load(signal, timeoutMs) });
+  }
+
+  /**
+   * A profile this instance loaded from Graph: diffed against the previous one (here, or the
+   * stale one the shared level read), so that a change is seen once, by the loader only.
+   */
+  #graphAnswer(request: LoadRequest, current: InstagramProfile, previous: InstagramProfile | undefined): ProfileLookup {
+    const answer: ProfileLookup = { status: 'ok', profile: current, source: 'graph' };
+    const changes = previous && diffProfiles(previous, current);
+    if (changes === undefined) return answer;
+    const change: ProfileChange = { businessId: request.businessId, igsid: request.igsid, previous: previous as InstagramProfile, current, changes };
+    this.#changes.set(answer, change);
+    if (this.#changeListeners.length > 0) setImmediate(() => this.#announce(change));
+    return answer;
+  }
+
+  /** Runs the change listeners outside the turn; a listener's failure is logged and goes no further. */
+  #announce(change: ProfileChange): void {
+    for (const listener of [...this.#changeListeners]) {
+      try {
+        void Promise.resolve(listener(change)).catch(logListenerFailure);
+      } catch (error) {
+        logListenerFailure(error);
+      }
+    }
   }
 
   #keep(key: string, settled: Settled): Entry {
@@ -402,6 +471,10 @@ function entryOf(settled: Settled): Entry {
 /** `<business>:<igsid>`; both parts are digits-only, so keys of two businesses never collide. */
 export function cacheKey(businessId: string | undefined, igsid: string): string {
   return `${businessId ?? ''}:${igsid}`;
+}
+
+function logListenerFailure(error: unknown): void {
+  changeLog('onProfileChange failed: %s', error instanceof Error ? `${error.name}: ${error.message}` : typeof error);
 }
 
 /** The package's own errors pass as they are; anything else (a loader's bug, a foreign error) is a failed lookup. */

@@ -31,7 +31,7 @@ export type LoadMode = 'miss' | 'revalidate' | 'refresh';
 
 /** What a load settled into: a profile or a remembered failure, and how long it may stay. */
 export type Settled =
-  | { kind: 'profile'; profile: InstagramProfile; freshUntil: number; ttl: number; source: 'graph' | 'shared' }
+  | { kind: 'profile'; profile: InstagramProfile; freshUntil: number; ttl: number; source: 'graph' | 'shared'; previous?: InstagramProfile }
   | { kind: 'no-consent'; error?: ConsentRequiredError; ttl: number; source: 'graph' | 'shared' }
   | { kind: 'not-found'; error?: ProfileNotFoundError; ttl: number; source: 'graph' | 'shared' };
 
@@ -82,11 +82,18 @@ export class SharedLevel {
 
   async load(request: SharedLoad): Promise<Settled> {
     if (request.mode === 'refresh') return this.#loadAndShare(request, request.timeout);
+    const { businessId, igsid } = request;
+    const deadline = this.#rules.now() + request.timeout;
+    const raw = await this.store.get(businessId, igsid);
+    const stored = await this.#usable(request, raw);
+    if (stored) return stored;
+    // The stale profile Redis held is the previous one for whoever loads it from Graph here.
+    return withPrevious(await this.#loadAfterRead(request, deadline), raw?.kind === 'profile' ? raw.profile : undefined);
+  }
+
+  async #loadAfterRead(request: SharedLoad, deadline: number): Promise<Settled> {
     const { businessId, igsid, mode, signal } = request;
     const { now } = this.#rules;
-    const deadline = now() + request.timeout;
-    const stored = await this.#usable(request, await this.store.get(businessId, igsid));
-    if (stored) return stored;
     for (let round = 0; round < MAX_LEASE_ROUNDS; round++) {
       const outcome = await this.store.tryLease(businessId, igsid);
       if (outcome.kind === 'unavailable') {
@@ -215,6 +222,10 @@ export class RememberedFailure {
 export function remembered(error: unknown): RememberedFailure {
   if (error instanceof ConsentRequiredError || error instanceof ProfileNotFoundError) return new RememberedFailure(error);
   throw error;
+}
+
+function withPrevious(settled: Settled, previous: InstagramProfile | undefined): Settled {
+  return previous !== undefined && settled.kind === 'profile' && settled.source === 'graph' ? { ...settled, previous } : settled;
 }
 
 function asWrite(settled: Settled): SharedProfileWrite {
