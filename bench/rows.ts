@@ -28,7 +28,7 @@ export const GROUPS: GroupSpec[] = [
     title: 'hot path',
     module: 'variants/hotPath.ts',
     variants: [{ name: 'ours' }, { name: 'noop' }, { name: 'none' }],
-    estimate: { full: 8, quick: 4, tiny: 2 },
+    estimate: { full: 4, quick: 2.7, tiny: 2 },
     rows: [
       {
         id: 'hot-path-vs-noop',
@@ -60,7 +60,7 @@ export const GROUPS: GroupSpec[] = [
       { name: 'ours-otel', requires: 'telemetry' },
       { name: 'noop-otel', requires: 'telemetry' },
     ],
-    estimate: { full: 8, quick: 4, tiny: 2 },
+    estimate: { full: 4, quick: 2.5, tiny: 2 },
     rows: [
       {
         id: 'hot-path-otel-vs-noop',
@@ -79,7 +79,7 @@ export const GROUPS: GroupSpec[] = [
     title: 'warm lookup',
     module: 'variants/warmLookup.ts',
     variants: [{ name: 'ours' }, { name: 'floor' }],
-    estimate: { full: 5, quick: 3, tiny: 1.5 },
+    estimate: { full: 4, quick: 2.5, tiny: 1.5 },
     rows: [
       {
         id: 'warm-lookup',
@@ -98,7 +98,7 @@ export const GROUPS: GroupSpec[] = [
     title: 'webhook adapters',
     module: 'variants/webhook.ts',
     variants: [{ name: 'instagram' }, { name: 'agents', requires: 'agents' }, { name: 'botkit' }],
-    estimate: { full: 14, quick: 7, tiny: 3 },
+    estimate: { full: 11, quick: 5, tiny: 3 },
     rows: [...webhookRows('instagram', 'InstagramAdapter (botbuilder)', atLeast(1.2)), ...webhookRows('agents', 'InstagramAgentsAdapter (Agents SDK)', atLeast(1.0))],
   },
   {
@@ -107,7 +107,7 @@ export const GROUPS: GroupSpec[] = [
     module: 'variants/endToEnd.ts',
     server: { latencyMs: 0 },
     variants: [{ name: 'ours' }, { name: 'bare' }, { name: 'today' }],
-    estimate: { full: 8, quick: 5, tiny: 2.5 },
+    estimate: { full: 9, quick: 5.5, tiny: 2.5 },
     rows: [
       {
         id: 'e2e-vs-bare',
@@ -146,7 +146,7 @@ export const GROUPS: GroupSpec[] = [
     module: 'variants/firstReply.ts',
     server: { latencyMs: 150 },
     variants: [{ name: 'ours' }, { name: 'floor' }],
-    estimate: { full: 14, quick: 7, tiny: 3.5 },
+    estimate: { full: 12, quick: 7, tiny: 3.5 },
     rows: [
       {
         id: 'first-reply-p50',
@@ -176,7 +176,7 @@ export const GROUPS: GroupSpec[] = [
     module: 'variants/clientCost.ts',
     server: { latencyMs: 0 },
     variants: [{ name: 'ours' }, { name: 'undici' }],
-    estimate: { full: 8, quick: 4, tiny: 2 },
+    estimate: { full: 8, quick: 4.5, tiny: 2 },
     rows: [
       {
         id: 'client-cpu-vs-undici',
@@ -196,7 +196,7 @@ export const GROUPS: GroupSpec[] = [
     module: 'variants/memory.ts',
     nodeArgs: ['--expose-gc'],
     variants: [{ name: 'ours' }, { name: 'map' }],
-    estimate: { full: 8, quick: 4, tiny: 1.5 },
+    estimate: { full: 4.5, quick: 3.2, tiny: 1.5 },
     rows: [
       {
         id: 'memory-per-entry',
@@ -225,7 +225,7 @@ export const GROUPS: GroupSpec[] = [
     title: 'Graph calls, realistic traffic',
     module: 'variants/callCount.ts',
     variants: [{ name: 'ours' }],
-    estimate: { full: 5, quick: 2.5, tiny: 1.5 },
+    estimate: { full: 3, quick: 1.5, tiny: 1.5 },
     rows: [
       {
         id: 'graph-calls-1-instance',

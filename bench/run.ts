@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   progress.note(`${mode} run, ${pairs} pair(s) per row, measuring ${DIST.startsWith(process.cwd()) ? relative(process.cwd(), DIST) : DIST}; planned ~${clock(plannedTotal)}`);
   const rows: RowResult[] = [];
   for (const group of groups) rows.push(...(await measureGroup(group, progress, plannedTotal)));
-  if (!only) rows.push(...EXTERNAL_ROWS.map((row) => externalRow(row, 'bench/redis-results.json', /calls.*(3|three).*inst|3.*inst.*calls/i)));
+  if (!only) rows.push(...EXTERNAL_ROWS.map((row) => externalRow(row, 'bench/redis-results.json', /^graph-calls-3-instances$/)));
   const results: Results = {
     mode,
     command: `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node --import tsx bench/run.ts'} ${args.join(' ')}`.trim(),

@@ -26,7 +26,7 @@ async function drive(total: number, concurrency: number, call: (igsid: string) =
 function measure(make: (server: string, dispatcher: Agent) => Promise<(igsid: string) => Promise<unknown>>): Variant {
   return async ({ mode, server }) => {
     if (!server) throw new Error('the client rows need the platform server');
-    const calls = sizes(mode, { full: 10_000, quick: 5_000, tiny: 300 });
+    const calls = sizes(mode, { full: 10_000, quick: 3_000, tiny: 300 });
     const dispatcher = new Agent({ connections: 64, pipelining: 1 });
     const call = await make(server, dispatcher);
     const round = async () => (await cpuMicros(() => drive(calls, 64, call))) / calls;

@@ -12,7 +12,7 @@ const CUSTOMERS = 200;
 function endToEnd(bot: Bot): Variant {
   return async ({ mode, server }) => {
     if (!server) throw new Error('the end-to-end rows need the platform server');
-    const events = sizes(mode, { full: 4_000, quick: 1_200, tiny: 300 });
+    const events = sizes(mode, { full: 4_000, quick: 800, tiny: 300 });
     const replies = new Replies();
     const url = await bot(server, replies);
     const run = async (count: number) => {

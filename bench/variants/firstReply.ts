@@ -13,7 +13,7 @@ export const GRAPH_LATENCY_MS = 150;
 function firstReply(bot: Bot): Variant {
   return async ({ mode, server }) => {
     if (!server) throw new Error('the first-reply rows need the platform server');
-    const seconds = sizes(mode, { full: 8, quick: 3, tiny: 1 });
+    const seconds = sizes(mode, { full: 8, quick: 2, tiny: 1 });
     const replies = new Replies();
     const url = await bot(server, replies);
     const run = async (events: number) => {

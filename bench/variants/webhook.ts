@@ -54,7 +54,7 @@ type Deliver = (d: Signed) => Promise<void>;
 function measure(make: () => Promise<{ deliver: Deliver; drain: () => Promise<void> }>): Variant {
   return async ({ mode }) => {
     const { deliver, drain } = await make();
-    const events = sizes(mode, { full: 12_000, quick: 3_000, tiny: 500 });
+    const events = sizes(mode, { full: 12_000, quick: 2_000, tiny: 500 });
     const metrics: Metrics = {};
     for (const size of BATCHES) {
       const count = Math.max(1, Math.floor(events / size));
