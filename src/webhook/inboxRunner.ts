@@ -97,7 +97,7 @@ export class InboxRunner {
       this.#held++;
       const queue = this.#customers.get(entry.customer);
       if (queue) {
-        queue.push(entry);
+        insertInOrder(queue, entry);
         continue;
       }
       this.#customers.set(entry.customer, [entry]);
@@ -110,25 +110,28 @@ export class InboxRunner {
     const queue = this.#customers.get(customer)!;
     while (queue.length > 0) {
       const entry = queue[0]!;
-      const verdict = await this.#begin(entry);
+      // An earlier event taken over from a dead instance may come in ahead of this one meanwhile.
+      const verdict = await this.#begin(entry, () => queue[0] !== entry);
       if (verdict === 'abandoned') return;
+      if (verdict === 'preempted') continue;
       if (verdict === 'run') await this.#run(entry);
       else {
         log('skipped event %s: it completed before', entry.id);
         await this.#finish(entry, false);
       }
-      queue.shift();
+      queue.splice(queue.indexOf(entry), 1);
       this.#held--;
     }
     this.#customers.delete(customer);
     if (this.#held === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
-  async #begin(entry: InboxEntry): Promise<InboxBegin | 'abandoned'> {
+  async #begin(entry: InboxEntry, preempted: () => boolean): Promise<InboxBegin | 'abandoned' | 'preempted'> {
     let pause = 5;
     let unavailableSince: number | undefined;
     for (;;) {
       if (this.#abandoned) return 'abandoned';
+      if (preempted()) return 'preempted';
       const verdict = await this.#inbox.begin(entry).catch((): InboxBegin => 'unavailable');
       if (verdict === 'run' || verdict === 'done') return verdict;
       if (verdict === 'unavailable') {
@@ -188,6 +191,20 @@ export class InboxRunner {
       await sleep(pause);
     }
   }
+}
+
+/** Keeps a customer's held events in inbox order: a taken-over event is older than those read since. */
+function insertInOrder(queue: InboxEntry[], entry: InboxEntry): void {
+  let at = queue.length;
+  while (at > 0 && compareIds(queue[at - 1]!.id, entry.id) > 0) at--;
+  queue.splice(at, 0, entry);
+}
+
+/** Orders stream ids (`<ms>-<seq>`). */
+export function compareIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }
 
 function sleep(ms: number): Promise<void> {

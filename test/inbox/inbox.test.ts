@@ -97,6 +97,14 @@ describe('durable inbox on Redis Streams', function () {
       expect(integerOf(await server().command('XLEN', STREAM))).to.equal(0);
     });
 
+    it('should run a customer\'s later events only after taking over the earlier one, in order', async () => {
+      await leftPendingByAGhost('mid-first');
+      const bot = await bots.make({ claimAfterMs: 300 });
+      await post(bot.url, delivery([textItem(CUSTOMER, 'second', 'mid-second'), textItem(CUSTOMER, 'third', 'mid-third')]));
+      await until(() => bot.ran.length === 3, 3_000, 'three turns');
+      expect(bot.ran).to.deep.equal(['mid-first', 'mid-second', 'mid-third']);
+    });
+
     it('should not run again an event that completed before its instance died unacknowledged', async () => {
       await leftPendingByAGhost('mid-finished');
       await server().command('SET', `igp:d:${deliveryDigest('message|mid-finished')}`, 'c', 'PX', 60_000);
