@@ -78,7 +78,7 @@ each measured as a ratio (or a difference) against a baseline **in the same run*
 
 ## Last run
 
-\`${last.command}\` — ${last.mode} run, ${last.pairs} pairs, ${last.seconds} s, ${m.date.slice(0, 16).replace('T', ' ')} UTC, on ${m.cpu},
+\`${last.command}\` (measuring \`${last.dist}\`) — ${last.mode} run, ${last.pairs} pairs, ${last.seconds} s, ${m.date.slice(0, 16).replace('T', ' ')} UTC, on ${m.cpu},
 ${m.cores} cores, ${m.platform}, Node ${m.node}; load average ${m.loadBefore.join(' / ')} before, ${m.loadAfter.join(' / ')} after.
 ${earlier.length ? `Spreads across runs use ${earlier.length + 1} ${last.mode} runs.\n` : ''}
 ${table(last.rows)}
