@@ -1,6 +1,7 @@
 import { recognizeInstagramEvent, type InstagramEvent } from '../events/index.js';
 import type { InstagramProfile, ProfileLookup } from '../types.js';
 import { handleOf } from './turnState.js';
+import type { ProfileChanges } from '../changes/profileChanges.js';
 
 /**
  * The profile of the Instagram customer of this turn, or undefined when there is none (not
@@ -22,6 +23,26 @@ export function getInstagramProfile(contextOrMessage: unknown): Promise<Instagra
 }
 
 const NO_PROFILE: Promise<undefined> = Promise.resolve(undefined);
+
+/**
+ * What changed in the sender's profile since the previous known one, for this turn:
+ * `{ followed, unfollowed, renamed, … }`, or undefined when nothing is known or nothing
+ * changed. Lazy: starts no lookup, but waits for the turn's own when one was started (call it
+ * after `getInstagramProfile`). A change is seen by the turn whose lookup reloaded the person
+ * from Graph (and its concurrent turns). Never throws.
+ */
+export function getProfileChanges(contextOrMessage: unknown): Promise<ProfileChanges | undefined> {
+  try {
+    const changes = handleOf(contextOrMessage)?.changes?.();
+    if (changes === undefined) return NO_PROFILE;
+    return changes.then(
+      (change) => change?.changes,
+      () => undefined,
+    );
+  } catch {
+    return NO_PROFILE;
+  }
+}
 
 /**
  * What the Instagram customer did in this turn, or undefined when the activity is not from

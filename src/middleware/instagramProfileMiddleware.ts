@@ -2,6 +2,7 @@ import type { ForgetBusinessResult, ProfileCache } from '../cache/profileCache.j
 import { createEventRecognizer } from '../events/index.js';
 import type { GraphProfileClient } from '../graph/client.js';
 import type { ProfileLookup } from '../types.js';
+import type { ProfileChange } from '../changes/profileChanges.js';
 import { lookupUnderConsentRule } from './consentRule.js';
 import { type InstagramProfileMiddlewareOptions, resolveMiddlewareOptions } from './options.js';
 import { TurnHandle, type TurnLookupFunctions } from './turnHandle.js';
@@ -25,7 +26,13 @@ export class InstagramProfileMiddleware {
     this.client = resolved.client;
     this.cache = resolved.cache;
     this.#prefetch = resolved.prefetch;
-    this.#turnFunctions = { recognize: createEventRecognizer(resolved.events), lookup: lookupUnderConsentRule(this.cache, this.client) };
+    const cache = this.cache;
+    this.#turnFunctions = {
+      recognize: createEventRecognizer(resolved.events),
+      lookup: lookupUnderConsentRule(cache, this.client, resolved.refreshFollowStatusAfter),
+      changesOf: (lookup) => cache.changesOf(lookup),
+    };
+    if (resolved.onProfileChange) cache.onProfileChange(resolved.onProfileChange);
   }
 
   onTurn(context: TurnContextLike, next: () => Promise<void>): Promise<void> {
@@ -47,6 +54,14 @@ export class InstagramProfileMiddleware {
   /** Re-reads this sender's profile from the Graph API, bypassing the cache. Never rejects. */
   refresh(context: TurnContextLike | object): Promise<ProfileLookup> {
     return this.#handleFor(context).refresh();
+  }
+
+  /**
+   * What changed in this turn's sender's profile since the previous known one (see
+   * docs/changes.md), or undefined. Starts no lookup: waits for the turn's, if any. Never rejects.
+   */
+  changes(context: TurnContextLike | object): Promise<ProfileChange | undefined> {
+    return this.#handleFor(context).changes?.() ?? Promise.resolve(undefined);
   }
 
   /**

@@ -4,6 +4,7 @@ import { InstagramProfileError } from '../errors.js';
 import type { InstagramEvent } from '../events/index.js';
 import type { InstagramProfile, ProfileLookup } from '../types.js';
 import type { TurnProfileHandle } from './turnState.js';
+import type { ProfileChange } from '../changes/profileChanges.js';
 
 const log = createDebug('instagram-profile:middleware');
 
@@ -13,6 +14,8 @@ export interface TurnLookupFunctions {
   readonly recognize: (activity: unknown) => InstagramEvent | undefined;
   /** The lookup for an event: the answer itself when the cache has it at once, else a promise that never rejects. */
   readonly lookup: (event: InstagramEvent, forceRefresh: boolean) => ProfileLookup | Promise<ProfileLookup>;
+  /** The change a lookup's answer brought, if any. */
+  readonly changesOf?: (lookup: ProfileLookup) => ProfileChange | undefined;
 }
 
 /** What a turn has worked out so far. `answer` is kept settled when it came at once, so `profile()` needs no extra hop. */
@@ -52,6 +55,13 @@ export class TurnHandle implements TurnProfileHandle {
   refresh(): Promise<ProfileLookup> {
     const answer = this.#answer(true);
     return answer instanceof Promise ? answer : Promise.resolve(answer);
+  }
+
+  /** The change the turn's lookup brought: waits for a lookup already started, never starts one. Never rejects. */
+  async changes(): Promise<ProfileChange | undefined> {
+    const answer = this.#memo?.answer;
+    if (answer === undefined || this.#functions.changesOf === undefined) return undefined;
+    return this.#functions.changesOf(await answer);
   }
 
   /** Starts the lookup now, without waiting for it, when the event may call Graph. */

@@ -1,5 +1,6 @@
 import type { InstagramEvent } from '../events/index.js';
 import type { InstagramProfile, ProfileLookup } from '../types.js';
+import type { ProfileChange } from '../changes/profileChanges.js';
 
 /**
  * The turnState key of the per-turn handle. A registered symbol, so an ESM copy and a
@@ -19,6 +20,8 @@ export interface TurnProfileHandle {
   profile?(): Promise<InstagramProfile | undefined>;
   /** Re-reads the profile from the Graph API, bypassing the cache; later `load()` calls share it. */
   refresh(): Promise<ProfileLookup>;
+  /** What the turn's lookup found changed; never starts a lookup. Optional: older copies of the package lack it. */
+  changes?(): Promise<ProfileChange | undefined>;
 }
 
 /** The only things the middleware needs of a botbuilder, Agents SDK or Botkit TurnContext. */

@@ -106,9 +106,9 @@ describe('InstagramProfileMiddleware', () => {
     expect(turnState.get(TURN_HANDLE_KEY)).to.have.property('handleVersion', 1);
   });
 
-  it('should expose load, refresh, forget and forgetBusiness, and no internal methods for the turn handle', () => {
+  it('should expose load, refresh, changes, forget and forgetBusiness, and no internal methods for the turn handle', () => {
     const methods = Object.getOwnPropertyNames(InstagramProfileMiddleware.prototype).sort();
-    expect(methods).to.deep.equal(['constructor', 'forget', 'forgetBusiness', 'load', 'onTurn', 'refresh']);
+    expect(methods).to.deep.equal(['changes', 'constructor', 'forget', 'forgetBusiness', 'load', 'onTurn', 'refresh']);
   });
 
   it('should call Graph for a consent event after a read found a remembered no-consent, and clear it', async () => {
