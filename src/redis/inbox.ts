@@ -340,11 +340,14 @@ export class RedisInbox implements DurableInbox {
     await Promise.all(renewals.map((held) => this.#run(['EVAL', RENEW, 1, this.#keys.lease(held.entry.customer), held.token, this.#settings.claimAfterMs])));
   }
 
-  /** Takes over events idle for `claimAfterMs` in another instance's pending list (XAUTOCLAIM, Redis ≥ 6.2). */
+  /**
+   * Takes over events idle for `claimAfterMs` in another instance's pending list (XAUTOCLAIM,
+   * Redis ≥ 6.2), whether or not this instance has room: the events it holds may be waiting
+   * for exactly those, the first unfinished of their customers.
+   */
   async #claimStale(): Promise<void> {
-    const room = Math.min(READ_COUNT, this.#reader?.room() ?? 0);
-    if (room <= 0) return;
-    const reply = await this.#run(['XAUTOCLAIM', this.#keys.stream, GROUP, this.consumer, this.#settings.claimAfterMs, this.#claimCursor, 'COUNT', room]);
+    if (!this.#reader) return;
+    const reply = await this.#run(['XAUTOCLAIM', this.#keys.stream, GROUP, this.consumer, this.#settings.claimAfterMs, this.#claimCursor, 'COUNT', READ_COUNT]);
     if (!Array.isArray(reply)) return;
     this.#claimCursor = typeof reply[0] === 'string' ? reply[0] : '0-0';
     if (Array.isArray(reply[1]) && reply[1].length > 0) log('inbox: took over %d event(s) of an instance that stopped answering', reply[1].length);

@@ -75,18 +75,22 @@ describe('durable inbox on Redis Streams', function () {
 
   describe('an instance that stopped answering', () => {
     /** Writes one event as an instance would, then lets a "ghost" consumer read it and never acknowledge it. */
-    async function leftPendingByAGhost(mid: string): Promise<void> {
+    async function leftPendingByAGhost(...events: [mid: string, customer?: string][]): Promise<void> {
       const writer = await bots.make({ webhook: { inbox: false } });
       const inbox = writer.store.openInbox({ client: undefined, claimAfterMs: 300, maxLength: 1_000, completedTtlMs: 60_000 });
-      const payload = JSON.stringify({ id: BUSINESS, time: Date.now(), messaging: [textItem(CUSTOMER, 'left behind', mid)] });
-      expect(await inbox.write([{ customer: `${BUSINESS}/${CUSTOMER}`, payload, digest: deliveryDigest(`message|${mid}`) }])).to.equal(true);
+      const records = events.map(([mid, customer = CUSTOMER]) => ({
+        customer: `${BUSINESS}/${customer}`,
+        payload: JSON.stringify({ id: BUSINESS, time: Date.now(), messaging: [textItem(customer, 'left behind', mid)] }),
+        digest: deliveryDigest(`message|${mid}`),
+      }));
+      expect(await inbox.write(records)).to.equal(true);
       await inbox.close();
       await server().command('XGROUP', 'CREATE', STREAM, GROUP, '0', 'MKSTREAM');
-      expect(await server().command('XREADGROUP', 'GROUP', GROUP, 'ghost', 'COUNT', '10', 'STREAMS', STREAM, '>')).to.include(mid);
+      expect(await server().command('XREADGROUP', 'GROUP', GROUP, 'ghost', 'COUNT', '10', 'STREAMS', STREAM, '>')).to.include(events[0]![0]);
     }
 
     it('should have its events taken over after claimAfterMs and run once', async () => {
-      await leftPendingByAGhost('mid-orphan');
+      await leftPendingByAGhost(['mid-orphan']);
       const startedAt = Date.now();
       const bot = await bots.make({ claimAfterMs: 300 });
       await until(() => bot.ran.includes('mid-orphan'), 3_000, 'the take-over');
@@ -98,15 +102,25 @@ describe('durable inbox on Redis Streams', function () {
     });
 
     it('should run a customer\'s later events only after taking over the earlier one, in order', async () => {
-      await leftPendingByAGhost('mid-first');
+      await leftPendingByAGhost(['mid-first']);
       const bot = await bots.make({ claimAfterMs: 300 });
       await post(bot.url, delivery([textItem(CUSTOMER, 'second', 'mid-second'), textItem(CUSTOMER, 'third', 'mid-third')]));
       await until(() => bot.ran.length === 3, 3_000, 'three turns');
       expect(bot.ran).to.deep.equal(['mid-first', 'mid-second', 'mid-third']);
     });
 
+    it('should take over a dead instance\'s events even when every place it has is taken by events waiting for them', async () => {
+      await leftPendingByAGhost(['mid-a1', CUSTOMER], ['mid-b1', OTHER_CUSTOMER]);
+      // One turn at a time: it holds two events at most, here both waiting for the ghost's.
+      const bot = await bots.make({ claimAfterMs: 300, webhook: { maxConcurrentTurns: 1 } });
+      await post(bot.url, delivery([textItem(CUSTOMER, 'a2', 'mid-a2'), textItem(OTHER_CUSTOMER, 'b2', 'mid-b2')]));
+      await until(() => bot.ran.length === 4, 3_000, 'four turns');
+      expect(bot.ran.indexOf('mid-a1')).to.be.lessThan(bot.ran.indexOf('mid-a2'));
+      expect(bot.ran.indexOf('mid-b1')).to.be.lessThan(bot.ran.indexOf('mid-b2'));
+    });
+
     it('should not run again an event that completed before its instance died unacknowledged', async () => {
-      await leftPendingByAGhost('mid-finished');
+      await leftPendingByAGhost(['mid-finished']);
       await server().command('SET', `igp:d:${deliveryDigest('message|mid-finished')}`, 'c', 'PX', 60_000);
       const bot = await bots.make({ claimAfterMs: 300 });
       await until(async () => integerOf(await server().command('XLEN', STREAM)) === 0, 3_000, 'the take-over');
