@@ -49,13 +49,24 @@ export function greeting(profile: InstagramProfile | undefined): Reply {
   }
 }
 
-/** The reply to one Instagram event, or undefined when the bot should stay silent (comments, reads, echoes…). */
-export function replyTo(event: InstagramEvent | undefined, lookup: ProfileLookup): Reply | undefined {
+/** What the greeters read of `profiles.changes(context)`: only whether the person just followed. */
+export interface FollowChange {
+  followed: boolean;
+}
+
+/**
+ * The reply to one Instagram event, or undefined when the bot should stay silent (comments,
+ * reads, echoes…). `changes` is what the turn's lookup found changed: a new follower is
+ * thanked, once, since only the turn that saw the change gets it.
+ */
+export function replyTo(event: InstagramEvent | undefined, lookup: ProfileLookup, changes?: FollowChange): Reply | undefined {
   if (!event || !event.grantsConsent) return undefined;
   const profile = lookup.status === 'ok' ? lookup.profile : undefined;
+  const thanks = changes?.followed ? `Thanks for the follow, ${firstName(profile, 'there')}! ` : '';
   if (event.payload !== undefined && Object.hasOwn(BY_PAYLOAD, event.payload)) {
     const answer = BY_PAYLOAD[event.payload]!;
-    return { text: event.kind === 'icebreaker' ? `Hi ${firstName(profile, 'there')}! ${answer}` : answer };
+    return { text: thanks || event.kind !== 'icebreaker' ? `${thanks}${answer}` : `Hi ${firstName(profile, 'there')}! ${answer}` };
   }
+  if (thanks) return { text: `${thanks}Welcome aboard. How can we help?`, quickReplies: OFFER };
   return greeting(profile);
 }
