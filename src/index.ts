@@ -1,6 +1,7 @@
 export { InstagramProfileMiddleware } from './middleware/instagramProfileMiddleware.js';
 export type { InstagramProfileMiddlewareOptions } from './middleware/options.js';
-export { getInstagramEvent, getInstagramProfile } from './middleware/accessors.js';
+export { getInstagramEvent, getInstagramProfile, getProfileChanges } from './middleware/accessors.js';
+export type { ProfileChange, ProfileChangeListener, ProfileChanges } from './changes/profileChanges.js';
 export { TURN_HANDLE_KEY } from './middleware/turnState.js';
 export type { BotkitMessageLike, TurnContextLike, TurnProfileHandle } from './middleware/turnState.js';
 

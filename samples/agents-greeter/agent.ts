@@ -13,7 +13,8 @@ export function greeterAgent(profiles: InstagramProfileMiddleware, inspector?: I
   const greet = async (context: TurnContext): Promise<void> => {
     const event = getInstagramEvent(context);
     const lookup = await profiles.load(context); // never rejects: a failure is a status
-    const reply = replyTo(event, lookup);
+    const change = await profiles.changes(context); // what this turn's lookup found changed (a new follower)
+    const reply = replyTo(event, lookup, change?.changes);
     inspector?.record(event, lookup, reply?.text);
     if (!reply) return;
     const quickReplies = reply.quickReplies?.map(([title, payload]) => ({ type: 'postBack', title, value: payload }));

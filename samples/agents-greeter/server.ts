@@ -18,6 +18,7 @@ export async function startAgentsGreeter(config: GreeterConfig) {
     icebreakerPayloads: ICEBREAKER_PAYLOADS,
     persistentMenuPayloads: MENU_PAYLOADS,
     timeout: 2_000,
+    refreshFollowStatusAfter: config.refreshFollowStatusAfter,
     cache: { max: 10_000, ttl: 3_600_000, staleWhileRevalidate: 600_000 },
   });
   // AgentApplication has no use(): the middleware goes on our adapter, which runs the app's turns.

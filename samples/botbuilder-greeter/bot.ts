@@ -9,7 +9,8 @@ export function greeterLogic(profiles: InstagramProfileMiddleware, inspector?: I
     if (context.activity.type !== ActivityTypes.Message && context.activity.type !== ActivityTypes.Event) return;
     const event = getInstagramEvent(context);
     const lookup = await profiles.load(context); // never rejects: a failure is a status
-    const reply = replyTo(event, lookup);
+    const change = await profiles.changes(context); // what this turn's lookup found changed (a new follower)
+    const reply = replyTo(event, lookup, change?.changes);
     inspector?.record(event, lookup, reply?.text);
     if (!reply) return;
     const message = MessageFactory.suggestedActions(

@@ -11,10 +11,12 @@ export interface GreeterConfig {
   accessToken: string;
   appSecret: string;
   verifyToken: string;
-  /** The Instagram business account id (only needed to tell Instagram from Messenger with Botkit's Facebook adapter). */
-  graphUrl?: string;
+  /** The Graph host (or the emulator's URL); default: the token's host. */
+  graphUrl?: string | undefined;
   port?: number;
   host?: string;
+  /** Re-read the follow flags of a person who writes again after this long (ms), to thank a new follower within minutes. */
+  refreshFollowStatusAfter?: number;
 }
 
 /** The greeter served by Express: POST/GET /api/instagram is the webhook. */
@@ -27,6 +29,7 @@ export async function startGreeter(config: GreeterConfig) {
     icebreakerPayloads: ICEBREAKER_PAYLOADS,
     persistentMenuPayloads: MENU_PAYLOADS,
     timeout: 2_000,
+    refreshFollowStatusAfter: config.refreshFollowStatusAfter,
     cache: { max: 10_000, ttl: 3_600_000, staleWhileRevalidate: 600_000 },
   });
   adapter.use(profiles);

@@ -19,12 +19,14 @@ export async function startBotkitGreeter(config: GreeterConfig) {
     graphUrl: config.graphUrl,
     icebreakerPayloads: ICEBREAKER_PAYLOADS,
     persistentMenuPayloads: MENU_PAYLOADS,
+    refreshFollowStatusAfter: config.refreshFollowStatusAfter,
   });
   controller.usePlugin(plugin);
 
   controller.on('message', async (bot: BotWorker, message: BotkitMessage) => {
     const lookup = await plugin.middleware.load(message); // never rejects
-    const reply = replyTo(getInstagramEvent(message), lookup);
+    const change = await plugin.middleware.changes(message); // what this turn's lookup found changed (a new follower)
+    const reply = replyTo(getInstagramEvent(message), lookup, change?.changes);
     if (!reply) return;
     const quick_replies = reply.quickReplies?.map(([title, payload]) => ({ content_type: 'text', title, payload }));
     await bot.reply(message, quick_replies ? { text: reply.text, quick_replies } : reply.text);

@@ -7,7 +7,7 @@ import { readRequestBody, sendJson } from './http.js';
 import { webhookUrlOption } from './options.js';
 import type { RateLimitSettings } from './rateLimit.js';
 import { deliverBatch, type Delivery } from './webhooks.js';
-import type { World } from './world.js';
+import type { PersonaState, World } from './world.js';
 
 const CONTROL_BODY_LIMIT = 65_536;
 
@@ -18,15 +18,20 @@ function summary({ status, mids, body }: Delivery) {
 }
 
 /** Persona state changes that post nothing. */
-const PERSONA_SWITCHES: Record<string, (blocks: boolean) => boolean> = { block: () => true, unblock: () => false };
+const PERSONA_SWITCHES: Record<string, (state: PersonaState) => void> = {
+  block: (state) => void (state.blocksBusiness = true),
+  unblock: (state) => void (state.blocksBusiness = false),
+  follow: (state) => void (state.followsBusiness = true),
+  unfollow: (state) => void (state.followsBusiness = false),
+};
 
 async function personaRoute(world: World, key: string, route: string, body: Body): Promise<unknown> {
   const state = world.byKey(key);
   const name = actionForRoute(route);
   if (name) return summary(await deliverBatch(world, [buildAction(state, world.options, name, argsFromJson(name, body))]));
-  const blocks = PERSONA_SWITCHES[route];
-  if (!blocks) return undefined;
-  state.blocksBusiness = blocks(state.blocksBusiness);
+  const flip = Object.hasOwn(PERSONA_SWITCHES, route) ? PERSONA_SWITCHES[route] : undefined;
+  if (!flip) return undefined;
+  flip(state);
   return { ok: true };
 }
 

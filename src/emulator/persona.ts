@@ -22,7 +22,6 @@ class PersonaBase {
   readonly username: string;
   readonly followerCount: number;
   readonly isVerifiedUser: boolean;
-  readonly followsBusiness: boolean;
   readonly followedByBusiness: boolean;
   readonly description: string;
   /** The exact webhook items the actions produce, without sending them: `persona.event.sends('hi')`. */
@@ -48,7 +47,7 @@ class PersonaBase {
     this.#state = state;
     this.#hooks = hooks;
     ({ key: this.key, igsid: this.igsid, name: this.name, username: this.username, followerCount: this.followerCount } = state);
-    ({ isVerifiedUser: this.isVerifiedUser, followsBusiness: this.followsBusiness, followedByBusiness: this.followedByBusiness, description: this.description } = state);
+    ({ isVerifiedUser: this.isVerifiedUser, followedByBusiness: this.followedByBusiness, description: this.description } = state);
     this.event = Object.fromEntries(ACTION_NAMES.map((name) => [name, (...args: unknown[]) => hooks.build(state, name, args)])) as PersonaEvents;
   }
 
@@ -67,6 +66,16 @@ class PersonaBase {
 
   unblocksBusiness(): void {
     this.#state.blocksBusiness = false;
+  }
+
+  /** Whether the person follows the business now (`is_user_follow_business`); it changes with `follows()`. */
+  get followsBusiness(): boolean {
+    return this.#state.followsBusiness;
+  }
+
+  /** The person follows (or unfollows) the business: Instagram sends no webhook for it, the profile API shows it. */
+  follows(business = true): void {
+    this.#state.followsBusiness = business;
   }
 
   /** What the bot sent this persona, in order (sender actions left out unless asked). */
