@@ -1,11 +1,15 @@
 // The figure tables of README.md, docs/performance.md and docs/reliability.md, rendered from
-// docs/figures/*.json (the last full bench, soak and fuzz runs). `npm run docs` writes them;
+// docs/figures/*.json (the last full bench, soak and fuzz runs; bench-before.json is the last run
+// of the earlier bench method, kept for comparison). `npm run docs` writes them;
 // test/readme/figures.test.ts fails when a page differs from what these functions render.
+// docs/performance.md's own tables come from bench/report.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Figure } from '../bench/lib.js';
+import type { Results, RowResult } from '../bench/method/types.js';
 
-export interface BenchFigures {
+/** The last full run of the earlier bench method (one process, no spread). */
+export interface BeforeFigures {
   mode: string;
   machine: { cpu: string; cores: number; node: string; date: string };
   note?: string;
@@ -38,7 +42,8 @@ export interface FuzzFigures {
 }
 
 export interface AllFigures {
-  bench: BenchFigures;
+  bench: Results;
+  before: BeforeFigures;
   soak: SoakFigures;
   fuzz: FuzzFigures;
 }
@@ -47,7 +52,7 @@ export const FIGURES_DIR = join('docs', 'figures');
 
 export function readFigures(root: string): AllFigures {
   const read = (name: string) => JSON.parse(readFileSync(join(root, FIGURES_DIR, `${name}.json`), 'utf8'));
-  return { bench: read('bench'), soak: read('soak'), fuzz: read('fuzz') };
+  return { bench: read('bench'), before: read('bench-before'), soak: read('soak'), fuzz: read('fuzz') };
 }
 
 /** The same number format as `npm run bench` prints. */
@@ -56,7 +61,7 @@ const thousands = (n: number) => n.toLocaleString('en');
 const day = (iso: string) => iso.slice(0, 10);
 const minutes = (seconds: number) => `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 
-export function renderBenchTable({ bench }: AllFigures): string {
+export function renderBenchTable({ before: bench }: AllFigures): string {
   const rows = bench.figures.map((f) => `| ${f.figure} | ${format(f.ours)} ${f.unit} | ${format(f.baseline)} (${f.baselineName}) | ${f.ratio.toFixed(3)} | ${f.target} | ${f.met ? 'yes' : 'NO'} |`);
   const missed = bench.figures.filter((f) => !f.met).map((f) => f.figure);
   return [
@@ -91,28 +96,35 @@ export function renderSoak({ soak }: AllFigures): string {
   ].join('\n');
 }
 
+/** How a row of the paired bench reads in a sentence: its median and spread, ratio or difference. */
+function spread(row: RowResult): string {
+  if (row.median === null || row.min === null || row.max === null) return row.pending ?? 'not measured';
+  const digits = row.compare === 'difference' ? 1 : 2;
+  const unit = row.compare === 'difference' ? ` ${row.unit}` : '×';
+  return `${row.median.toFixed(digits)}${unit} [${row.min.toFixed(digits)}–${row.max.toFixed(digits)}]`;
+}
+
+/** The rows the README sums up, in this order; the rest are in docs/performance.md. */
+const SUMMARY_ROWS = ['graph-calls-1-instance', 'memory-per-entry', 'hot-path-vs-noop', 'warm-lookup', 'e2e-vs-bare', 'client-cpu-vs-undici'];
+
 /** The README's one short table. */
 export function renderSummary({ bench, soak, fuzz }: AllFigures): string {
-  const byId = new Map(bench.figures.map((f) => [f.id, f]));
-  const row = (id: string, claim: (f: Figure) => string) => {
-    const f = byId.get(id);
-    return f ? `| ${f.figure} | ${claim(f)} | ${f.target}: ${f.met ? 'met' : '**missed**'} |` : undefined;
-  };
-  const met = bench.figures.filter((f) => f.met).length;
+  const byId = new Map(bench.rows.map((row) => [row.id, row]));
+  const rows = SUMMARY_ROWS.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [`| ${row.title} | ${spread(row)} | ${row.target ?? 'report'}: ${row.met === null ? 'reported' : row.met ? 'met' : '**missed**'} |`] : [];
+  });
+  const targets = bench.rows.filter((row) => row.met !== null);
+  const met = targets.filter((row) => row.met).length;
   return [
-    '| figure | last full run | target |',
+    '| figure | last full run: median [min–max] | target |',
     '|---|---|---|',
-    row('calls-vs-no-cache', (f) => `${format(f.ours)} Graph calls for ${format(f.baseline)} turns`),
-    row('memory-per-entry', (f) => `${format(f.ours)} ${f.unit}`),
-    row('hot-path', (f) => `${f.ratio.toFixed(2)} × the throughput without the middleware`),
-    row('client-cpu-vs-undici', (f) => `${f.ratio.toFixed(2)} × bare undici, ${(1 / (byId.get('client-cpu-vs-fetch')?.ratio ?? 1)).toFixed(1)} × cheaper than fetch`),
+    ...rows,
     `| Soak: ${thousands(soak.turns)} turns, 5 % faults | ${thousands(Math.round(soak.turnsPerSecond))} turns/s, heap ${heapRange(soak)} MiB, ${soak.unhandledRejections} unhandled rejections | no rejection, no warning, flat heap: ${soak.unhandledRejections === 0 && soak.warnings === 0 ? 'met' : '**missed**'} |`,
     `| Property tests: ${fuzz.properties.length} properties | ${thousands(fuzz.runs)} runs each, all held | all hold: met |`,
     '',
-    `Benchmarks: ${met} of ${bench.figures.length} targets met (${day(bench.machine.date)}, ${bench.machine.cores} cores); every figure, its baseline, and why a target is missed: [docs/performance.md](docs/performance.md). Fault matrix, limits, soak and property tests: [docs/reliability.md](docs/reliability.md).`,
-  ]
-    .filter((line) => line !== undefined)
-    .join('\n');
+    `Benchmarks: ${met} of ${targets.length} targets met (${day(bench.machine.date)}, ${bench.machine.cores} cores, ${bench.pairs} pairs of fresh processes, load average ${(bench.machine.loadBefore[0] ?? 0).toFixed(1)} → ${(bench.machine.loadAfter[0] ?? 0).toFixed(1)}); every row, its baseline, its spread and what the rest of the cost is: [docs/performance.md](docs/performance.md). Fault matrix, limits, soak and property tests: [docs/reliability.md](docs/reliability.md).`,
+  ].join('\n');
 }
 
 /** Replaces what sits between `<!-- name:start … -->` and `<!-- name:end -->`. */

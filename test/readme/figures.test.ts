@@ -13,9 +13,14 @@ describe('the figures in the README and docs/', () => {
     });
   }
 
-  it('should hold every figure the benchmark produces, each with a target', () => {
-    const ids = readFigures(root).bench.figures.map((f) => f.id);
-    expect(ids).to.have.members(['hot-path', 'warm-lookup', 'client-cpu-vs-undici', 'client-cpu-vs-fetch', 'client-cpu-vs-axios', 'calls-vs-no-cache', 'calls-vs-map', 'memory-per-entry', 'memory-flat', 'webhook-batch-1', 'webhook-batch-10', 'webhook-batch-50']);
+  it('should hold every row of the issue, each with its spread, and a target or marked as reported', () => {
+    const rows = readFigures(root).bench.rows;
+    expect(rows.map((row) => row.id)).to.include.members(['hot-path-vs-noop', 'hot-path-vs-none', 'hot-path-otel-vs-noop', 'warm-lookup', 'webhook-instagram-batch-1', 'webhook-instagram-batch-10', 'webhook-instagram-batch-50', 'webhook-agents-batch-1', 'webhook-agents-batch-10', 'webhook-agents-batch-50', 'e2e-vs-bare', 'e2e-vs-today', 'first-reply-p50', 'first-reply-p99', 'client-cpu-vs-undici', 'memory-per-entry', 'graph-calls-1-instance', 'graph-calls-3-instances']);
+    for (const row of rows.filter((r) => r.status === 'measured')) {
+      expect(row.min, row.id).to.be.a('number').and.at.most(row.median!);
+      expect(row.max, row.id).to.be.a('number').and.at.least(row.median!);
+      if (row.met !== null) expect(row.target, row.id).to.be.a('string');
+    }
   });
 
   it('should replace only what sits between the markers', () => {
