@@ -1,6 +1,6 @@
 export { InstagramAdapter } from './instagramAdapter.js';
 export type { BotLogic, BotLogicOrHandler, InstagramAdapterOptions } from './instagramAdapter.js';
-export type { DedupeOptions, InstagramWebhookOptions } from '../webhook/options.js';
+export type { DedupeOptions, InboxOptions, InstagramWebhookOptions } from '../webhook/options.js';
 export type { DeliveryLedger, DeliveryVerdict } from '../webhook/dedupe.js';
 export { keepRawBody } from '../webhook/http.js';
 export type { RawBodyRequest, WebhookRequest, WebhookResponse } from '../webhook/http.js';

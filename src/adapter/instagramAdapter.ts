@@ -52,6 +52,15 @@ export class InstagramAdapter extends BotAdapter {
     await this.#core.handle(req, res, (activity) => this.#runTurn(activity, logic));
   }
 
+  /**
+   * With a durable inbox (`inbox` option), starts running its events before any webhook
+   * arrives, so an instance that starts after a crash or a deploy works through the backlog.
+   */
+  consume(bot: BotLogicOrHandler): void {
+    const logic = turnLogicOf(bot, undefined, 'InstagramAdapter.consume needs the bot: consume(async (context) => { ... }) or an ActivityHandler');
+    this.#core.consume((activity) => this.#runTurn(activity, logic));
+  }
+
   /** Alias of `process`: Botkit's web server calls `processActivity(req, res, logic)`. */
   processActivity(req: WebhookRequest, res: WebhookResponse, bot: BotLogicOrHandler): Promise<void> {
     return this.process(req, res, bot);

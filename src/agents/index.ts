@@ -2,7 +2,7 @@ export { InstagramAgentsAdapter } from './instagramAgentsAdapter.js';
 export type { AgentLogic, AgentLogicOrApp, InstagramAgentsAdapterOptions } from './instagramAgentsAdapter.js';
 export { instagramEvent, instagramPayload, onInstagramPayload } from './routes.js';
 export type { PayloadPattern } from './routes.js';
-export type { DedupeOptions, InstagramWebhookOptions } from '../webhook/options.js';
+export type { DedupeOptions, InboxOptions, InstagramWebhookOptions } from '../webhook/options.js';
 export type { DeliveryLedger, DeliveryVerdict } from '../webhook/dedupe.js';
 export { keepRawBody } from '../webhook/http.js';
 export type { RawBodyRequest, WebhookRequest, WebhookResponse } from '../webhook/http.js';

@@ -52,6 +52,15 @@ export class InstagramAgentsAdapter extends BaseAdapter {
     await this.#core.handle(req, res, (activity) => this.#runTurn(activity, logic));
   }
 
+  /**
+   * With a durable inbox (`inbox` option), starts running its events before any webhook
+   * arrives, so an instance that starts after a crash or a deploy works through the backlog.
+   */
+  consume(agent: AgentLogicOrApp): void {
+    const logic = turnLogicOf(agent, undefined, 'InstagramAgentsAdapter.consume needs the agent: consume((context) => app.run(context)) or an AgentApplication');
+    this.#core.consume((activity) => this.#runTurn(activity, logic));
+  }
+
   /** Resolves when every turn scheduled so far has finished (for tests and graceful shutdown). */
   drain(): Promise<void> {
     return this.#core.drain();

@@ -5,11 +5,11 @@ export type TurnLogicOrBot<C> = ((context: C) => Promise<void>) | { run(context:
 
 /**
  * The turn logic of what was passed as the bot. Anything else is a programming error: the
- * request is answered 500 (Meta delivers it again later) and a `TypeError` saying `usage` is thrown.
+ * request, if any, is answered 500 (Meta delivers it again later) and a `TypeError` saying `usage` is thrown.
  */
-export function turnLogicOf<C>(bot: TurnLogicOrBot<C>, res: WebhookResponse, usage: string): (context: C) => Promise<void> {
+export function turnLogicOf<C>(bot: TurnLogicOrBot<C>, res: WebhookResponse | undefined, usage: string): (context: C) => Promise<void> {
   if (typeof bot === 'function') return bot;
   if (bot !== null && typeof bot === 'object' && typeof bot.run === 'function') return async (context) => void (await bot.run(context));
-  respond(res, 500);
+  if (res) respond(res, 500);
   throw new TypeError(usage);
 }
