@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { delivery, messaging, post } from '../adapter/helpers.js';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer.js';
 import { GROUP, STREAM } from './helpers.js';
+import { childEnv } from '../support/childEnv.js';
 
 const SECRET = 'inbox-proof-secret';
 const CLAIM_AFTER_MS = 3_000;
@@ -20,7 +21,7 @@ interface Bot {
 
 function startBot(port: number): Promise<Bot> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/inbox/processes/inboxBot.ts'], {
-    env: { ...process.env, REDIS_PORT: String(port), APP_SECRET: SECRET, CLAIM_AFTER_MS: String(CLAIM_AFTER_MS), DEBUG: process.env.BOT_DEBUG ?? '' },
+    env: childEnv({ REDIS_PORT: String(port), APP_SECRET: SECRET, CLAIM_AFTER_MS: String(CLAIM_AFTER_MS), DEBUG: process.env.BOT_DEBUG ?? '' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Report, Request } from './botProcess.js';
+import { childEnv } from '../support/childEnv.js';
 
 type Question = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -18,7 +19,7 @@ export interface BotInstance {
 export async function startBot(env: Record<string, string>): Promise<BotInstance> {
   const child: ChildProcess = fork('test/multiInstance/botProcess.ts', [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, DEBUG: process.env.BOT_DEBUG ?? '' },
+    env: childEnv({ ...env, DEBUG: process.env.BOT_DEBUG ?? '' }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, (value: unknown) => void>();

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { childEnv } from '../support/childEnv.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -22,7 +23,7 @@ describe('npm start (playground/start.ts)', function () {
   this.timeout(30_000);
 
   it('should serve the playground, the emulator and the bot, and close them all on Ctrl-C', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'playground/start.ts'], { cwd: ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'playground/start.ts'], { cwd: ROOT, env: childEnv({ PORT: '0' }), stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const [, playground, emulator, webhook] = await waitForOutput(child, /playground: (http:\/\/\S+)[\s\S]*emulator (http:\/\/\S+) · .* (http:\/\/\S+)\n/);
       expect((await fetch(new URL('/api/state', playground))).status).to.equal(200);

@@ -2,12 +2,13 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { delivery, post, textItem } from '../adapter/helpers.js';
+import { childEnv } from '../support/childEnv.js';
 
 describe('graceful shutdown of a bot process (SIGTERM)', function () {
   this.timeout(20_000);
 
   it('should finish acknowledged turns, answer 503 to deliveries that come meanwhile, and exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/webhook/processes/shutdownBot.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/webhook/processes/shutdownBot.ts'], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: string[] = [];
     const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
