@@ -113,7 +113,8 @@ export class Playground {
 
   #thread(persona: Persona) {
     const bot = persona.received().map((m) => ({ from: 'bot' as const, at: m.at, text: m.text ?? `[${m.attachment?.type ?? 'message'}]`, quickReplies: m.quickReplies ?? [] }));
-    const lines = [...(this.#lines.get(persona.igsid) ?? []), ...bot].sort((a, b) => a.at - b.at);
+    // A user line is written only once the turn before it was answered: on a tie in ms, the bot's reply came first.
+    const lines = [...(this.#lines.get(persona.igsid) ?? []), ...bot].sort((a, b) => a.at - b.at || (a.from === b.from ? 0 : a.from === 'bot' ? -1 : 1));
     const lastTurn = this.bot.inspector.turns.findLast((t) => t.igsid === persona.igsid) ?? null;
     const acts = this.#acts.get(persona.igsid) ?? [];
     const lastAct = acts.at(-1);
