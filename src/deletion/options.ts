@@ -1,4 +1,4 @@
-import { describe, functionOption, optionalInteger, requiredString } from '../internal/validate.js';
+import { describe, functionOption, httpUrlOption, optionalInteger, requiredString } from '../internal/validate.js';
 import { MemoryDeletionStatusStore, type DeletionStatusStore } from './statusStore.js';
 
 /**
@@ -100,15 +100,5 @@ function storeOption(value: unknown): DeletionStatusStore {
 /** An absolute http(s) URL; a query of its own is kept (`code` is added to it), credentials and fragments are refused. */
 function statusUrlOption(value: unknown): URL {
   if (value === undefined || value === '') throw new TypeError('Option "statusUrl" is missing: the absolute URL of your deletion status page, e.g. https://example.com/instagram/deletion-status');
-  let url: URL;
-  try {
-    if (typeof value !== 'string') throw new TypeError();
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`Option "statusUrl" must be an absolute http(s) URL, got ${describe(value)}`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash || url.username || url.password) {
-    throw new TypeError('Option "statusUrl" must be an http(s) URL without fragment or credentials');
-  }
-  return url;
+  return httpUrlOption('statusUrl', value, { query: true });
 }

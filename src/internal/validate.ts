@@ -68,6 +68,11 @@ export function apiVersionOption(value: unknown, fallback: string): string {
 /** An absolute http(s) base URL without query, fragment or credentials, with no trailing slash. */
 export function baseUrlOption(name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
+  return httpUrlOption(name, value, { query: false }).href.replace(/\/+$/, '');
+}
+
+/** An absolute http(s) URL without fragment or credentials (they would leak or be dropped); a query only when `query` allows it. */
+export function httpUrlOption(name: string, value: unknown, { query }: { query: boolean }): URL {
   let url: URL;
   try {
     if (typeof value !== 'string') throw new TypeError();
@@ -75,10 +80,10 @@ export function baseUrlOption(name: string, value: unknown, fallback: string): s
   } catch {
     throw new TypeError(`Option "${name}" must be an absolute http(s) URL, got ${describe(value)}`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-    throw new TypeError(`Option "${name}" must be an http(s) URL without query, fragment or credentials`);
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (!query && url.search) || url.hash || url.username || url.password) {
+    throw new TypeError(`Option "${name}" must be an http(s) URL without ${query ? '' : 'query, '}fragment or credentials`);
   }
-  return url.href.replace(/\/+$/, '');
+  return url;
 }
 
 /** An undici Dispatcher (Agent, Pool, MockAgent...), duck-typed so another copy of undici works too. */
