@@ -93,11 +93,11 @@ export class WebhookCore {
       if (method !== 'POST') return refuse(res, 405, 'method not allowed', { allow: 'GET, POST' });
       if (this.#closing) return refuse(res, 503, 'shutting down: deliver again later', { 'retry-after': '5', connection: 'close' });
       this.#inbox?.start(runTurn);
-      const entries = await this.#accept(req, res);
-      if (!entries) return;
-      if (this.#inbox) return await this.#keepInInbox(this.#inbox, entries, res, runTurn);
+      const admitted = await this.#accept(req, res);
+      if (!admitted) return;
+      if (this.#inbox) return await this.#keepInInbox(this.#inbox, admitted, res, runTurn);
       answer(res, 200, 'EVENT_RECEIVED', 'accepted');
-      const scheduled = this.#scheduling.then(() => this.#schedule(this.#readTurns(entries), runTurn));
+      const scheduled = this.#scheduling.then(() => this.#schedule(this.#readTurns(admitted), runTurn));
       this.#scheduling = scheduled.catch((error: unknown) => log('scheduling a delivery failed: %O', error));
       await this.#scheduling;
     } catch (error) {
@@ -173,8 +173,8 @@ export class WebhookCore {
     return responses;
   }
 
-  /** Reads, verifies, parses and admits a POST; returns its entries, not yet answered (none when refused, and then answered). */
-  async #accept(req: WebhookRequest, res: WebhookResponse): Promise<readonly unknown[] | undefined> {
+  /** Reads, verifies, parses and admits a POST; returns its entries and the places reserved for them, not yet answered (none when refused, and then answered). */
+  async #accept(req: WebhookRequest, res: WebhookResponse): Promise<Admitted | undefined> {
     const { maxBodyBytes, bodyTimeoutMs, appSecret } = this.options;
     const body = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
     if (!body.ok) {
@@ -207,7 +207,7 @@ export class WebhookCore {
       countEvents('refused', count, 503);
       return undefined;
     }
-    return entries;
+    return { entries, reserved: count };
   }
 
   #openInbox(): InboxRunner | undefined {
@@ -228,8 +228,8 @@ export class WebhookCore {
    * Keeps a delivery's new events in the inbox, then answers 200. When the inbox cannot keep
    * them (Redis down or slow), they run in this process as without an inbox: still 200.
    */
-  async #keepInInbox(inbox: InboxRunner, entries: readonly unknown[], res: WebhookResponse, runTurn: RunTurn): Promise<void> {
-    const read = this.#readTurns(entries, true);
+  async #keepInInbox(inbox: InboxRunner, admitted: Admitted, res: WebhookResponse, runTurn: RunTurn): Promise<void> {
+    const read = this.#readTurns(admitted, true);
     const tally = read.tally;
     const fresh: InboundTurn[] = [];
     const records: InboxRecord[] = [];
@@ -264,7 +264,7 @@ export class WebhookCore {
   }
 
   /** The delivery's turns (with each item's inbox payload when asked); unreadable items give their reserved place back. */
-  #readTurns(entries: readonly unknown[], withPayloads = false): ReadTurns {
+  #readTurns({ entries, reserved }: Admitted, withPayloads = false): ReadTurns {
     const turns: InboundTurn[] = [];
     const payloads: string[] = [];
     readWebhookItems(entries, (item) => {
@@ -272,7 +272,7 @@ export class WebhookCore {
       if (withPayloads) payloads.push(recordPayloadOf(item));
       turns.push(turnOf(item, this.options.graphUrl, this.options.now));
     });
-    const unreadable = countWebhookItems(entries) - turns.length;
+    const unreadable = reserved - turns.length;
     this.#scheduler.release(unreadable);
     return { turns, payloads, tally: { accepted: 0, duplicate: 0, expired: 0, ignored: unreadable } };
   }
@@ -341,6 +341,12 @@ export class WebhookCore {
     });
     return 'shared';
   }
+}
+
+/** A delivery let in: its entries, and the places reserved for them (one per item, counted once). */
+interface Admitted {
+  entries: readonly unknown[];
+  reserved: number;
 }
 
 interface ReadTurns {
