@@ -29,8 +29,8 @@ export interface PlaygroundBot {
   close(): Promise<void>;
 }
 
-// The greeters' middleware options (samples/botbuilder-greeter/server.ts and
-// samples/agents-greeter/server.ts): ttl 1 h, timeout 2 s; negativeTtl and retries are the library's defaults.
+// The greeters' middleware options (`greeterProfiles` in samples/shared/greeter.ts): ttl 1 h,
+// timeout 2 s; negativeTtl and retries are the library's defaults.
 const GREETER_SETTINGS: BotSettings = { profileTtlMs: 3_600_000, negativeTtlMs: 60_000, timeoutMs: 2_000, retries: 2 };
 
 /** Which sample bot: `botbuilder` (default) or `agents`, as `BOT` says. */

@@ -6,7 +6,7 @@ import { getInstagramEvent } from 'botbuilder-instagram-profile';
 import { InstagramAdapter } from 'botbuilder-instagram-profile/adapter';
 import { instagramProfilePlugin } from 'botbuilder-instagram-profile/botkit';
 import { ICEBREAKER_PAYLOADS, MENU_PAYLOADS, replyTo } from '../shared/replies.js';
-import type { GreeterConfig } from '../botbuilder-greeter/server.js';
+import type { GreeterConfig } from '../shared/greeter.js';
 
 /** The same greeter, the Botkit way: the plugin installs the middleware; handlers ask for the profile. */
 export async function startBotkitGreeter(config: GreeterConfig) {
