@@ -28,8 +28,12 @@ export interface DeauthorizeHandlerOptions {
 export interface DeletionHandlerOptions extends DeauthorizeHandlerOptions {
   /** The absolute URL of your status page (`createDeletionStatusHandler`); `?code=<code>` is added to it. Required. */
   statusUrl: string | undefined;
-  /** Where confirmation codes and their status are kept. Default: a `MemoryDeletionStatusStore` (this process only). */
-  store?: DeletionStatusStore | undefined;
+  /**
+   * Where confirmation codes and their status are kept: a `DeletionStatusStore`, or a
+   * `RedisProfileStore` (its `deletionStatuses`). Default: the Redis store behind `profiles`
+   * when there is one (see `sharedStatusStoreOf`), else a `MemoryDeletionStatusStore` (this process only).
+   */
+  store?: DeletionStatusStore | StatusStoreHolder | undefined;
   /** How long a confirmation code can be looked up, in ms. Default 7 776 000 000 (90 days). */
   statusTtlMs?: number | undefined;
   /** Clock in ms since the epoch, for the times on the status page. Default `Date.now`. */
@@ -37,8 +41,13 @@ export interface DeletionHandlerOptions extends DeauthorizeHandlerOptions {
 }
 
 export interface DeletionStatusHandlerOptions {
-  /** The store the deletion handler writes to (its `.store` when you gave it none). Required. */
-  store: DeletionStatusStore;
+  /** The store the deletion handler writes to (its `.store`), or the `RedisProfileStore` it uses. Required. */
+  store: DeletionStatusStore | StatusStoreHolder;
+}
+
+/** A shared store that keeps confirmation codes beside its other data: `RedisProfileStore`. */
+export interface StatusStoreHolder {
+  readonly deletionStatuses: DeletionStatusStore;
 }
 
 export interface ResolvedPurgeOptions {
@@ -71,7 +80,7 @@ export function resolveDeletionOptions(options: DeletionHandlerOptions): Resolve
   return {
     ...resolvePurgeOptions(options),
     statusUrl: statusUrlOption(options.statusUrl),
-    store: options.store === undefined ? new MemoryDeletionStatusStore({ now }) : storeOption(options.store),
+    store: options.store === undefined ? (sharedStatusStoreOf(options.profiles) ?? new MemoryDeletionStatusStore({ now })) : storeOption(options.store),
     statusTtlMs: optionalInteger('statusTtlMs', options.statusTtlMs, DEFAULT_STATUS_TTL_MS, 1_000),
     now,
   };
@@ -89,12 +98,41 @@ function purgerOption(value: unknown): BusinessPurger {
   return value as BusinessPurger;
 }
 
-function storeOption(value: unknown): DeletionStatusStore {
-  const store = value as Partial<DeletionStatusStore> | null;
-  if (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function') {
-    throw new TypeError(`Option "store" must have get(code) and set(code, record, ttlMs) methods, got ${describe(value)}`);
+/**
+ * The one rule for the default store: the shared store behind `profiles` keeps the codes
+ * when it can (`deletionStatuses`). That store is `profiles` itself (a `RedisProfileStore`),
+ * `profiles.store` (a `ProfileCache`) or `profiles.cache.store` (an `InstagramProfileMiddleware`).
+ */
+export function sharedStatusStoreOf(profiles: unknown): DeletionStatusStore | undefined {
+  const cache = propertyOf(profiles, 'cache');
+  for (const candidate of [profiles, propertyOf(profiles, 'store'), propertyOf(cache, 'store')]) {
+    const held = heldStatusStore(candidate);
+    if (held !== undefined) return held;
   }
-  return store as DeletionStatusStore;
+  return undefined;
+}
+
+function propertyOf(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function heldStatusStore(value: unknown): DeletionStatusStore | undefined {
+  const held = propertyOf(value, 'deletionStatuses');
+  return isStatusStore(held) ? held : undefined;
+}
+
+function isStatusStore(value: unknown): value is DeletionStatusStore {
+  const store = value as Partial<DeletionStatusStore> | null;
+  return store !== null && typeof store === 'object' && typeof store.get === 'function' && typeof store.set === 'function';
+}
+
+/** A store, or the store a `RedisProfileStore` holds: its own get/set are for profiles, and would silently keep no code. */
+function storeOption(value: unknown): DeletionStatusStore {
+  const store = heldStatusStore(value) ?? value;
+  if (!isStatusStore(store)) {
+    throw new TypeError(`Option "store" must have get(code) and set(code, record, ttlMs) methods, or be a RedisProfileStore, got ${describe(value)}`);
+  }
+  return store;
 }
 
 /** An absolute http(s) URL; a query of its own is kept (`code` is added to it), credentials and fragments are refused. */

@@ -3,7 +3,7 @@ import { queryOf } from '../webhook/http.js';
 import type { CallbackHandler } from './callbacks.js';
 import { methodAllowed, respondJson } from './http.js';
 import { type DeletionStatusHandlerOptions, resolveStatusOptions } from './options.js';
-import type { DeletionRecord, DeletionStatus } from './statusStore.js';
+import { type DeletionRecord, type DeletionStatus, isConfirmationCode } from './statusStore.js';
 
 const log = createDebug('instagram-profile:deletion');
 
@@ -17,9 +17,6 @@ export interface DeletionStatusReply {
   completedAt?: string;
 }
 
-// Our codes are 32 hex digits; a shared store may hold others', so any short URL-safe code is looked up.
-const CODE = /^[A-Za-z0-9_-]{1,128}$/;
-
 /**
  * The status page Meta links to (`statusUrl?code=…`): `{ confirmation_code, status,
  * requestedAt, completedAt? }` as JSON, 404 for an unknown code, 400 for a malformed one.
@@ -29,7 +26,7 @@ export function createDeletionStatusHandler(options: DeletionStatusHandlerOption
   return async (req, res) => {
     if (!methodAllowed(req, res, ['GET', 'HEAD'])) return;
     const code = queryOf(req).get('code');
-    if (code === null || !CODE.test(code)) {
+    if (!isConfirmationCode(code)) {
       respondJson(res, 400, { error: 'the code parameter is missing or malformed' });
       return;
     }

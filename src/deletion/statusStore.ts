@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { finiteNumber, isRecord } from '../internal/json.js';
 import { functionOption, optionalInteger } from '../internal/validate.js';
 
 export type DeletionStatus = 'pending' | 'complete' | 'failed';
@@ -10,6 +11,27 @@ export interface DeletionRecord {
   requestedAt: number;
   /** When the purge finished (complete or failed), in ms since the epoch. */
   completedAt?: number | undefined;
+}
+
+const STATUSES: readonly unknown[] = ['pending', 'complete', 'failed'] satisfies DeletionStatus[];
+
+// Our codes are 32 hex digits; a shared store may hold others', so any short URL-safe code is accepted.
+const CODE = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** A code the status page looks up and a store may put in a key: 1 to 128 URL-safe characters, no glob or brace. */
+export function isConfirmationCode(value: unknown): value is string {
+  return typeof value === 'string' && CODE.test(value);
+}
+
+/** The record a stored value holds (only its known fields), or undefined when it is not one: what a shared store reads back is untrusted. */
+export function deletionRecordFrom(value: unknown): DeletionRecord | undefined {
+  if (!isRecord(value) || !STATUSES.includes(value.status)) return undefined;
+  const requestedAt = finiteNumber(value.requestedAt);
+  const completedAt = value.completedAt === undefined ? undefined : finiteNumber(value.completedAt);
+  if (requestedAt === undefined || (value.completedAt !== undefined && completedAt === undefined)) return undefined;
+  const record: DeletionRecord = { status: value.status as DeletionStatus, requestedAt };
+  if (completedAt !== undefined) record.completedAt = completedAt;
+  return record;
 }
 
 /**

@@ -41,6 +41,11 @@ export class RedisKeys {
     return `${this.prefix}d:${digest}`;
   }
 
+  /** The status of one data-deletion request, by its confirmation code (URL-safe characters only, checked first). */
+  deletionStatus(code: string): string {
+    return `${this.prefix}ds:${code}`;
+  }
+
   /** SCAN pattern of one person's profile keys in every business (when their index is gone). */
   personPattern(igsid: string): string {
     return `${this.prefix}p:{*:${igsid}}`;

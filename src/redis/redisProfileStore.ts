@@ -3,6 +3,7 @@ import { commandSender, type RedisSubscriberLike } from './clients.js';
 import { RedisConnection, log } from './connection.js';
 import { customerKey, run, type StoreContext } from './context.js';
 import { completed, received } from './deliveries.js';
+import { RedisDeletionStatusStore } from './deletionStatuses.js';
 import { clearNoConsent, forgetBusiness, forgetPerson } from './forget.js';
 import { RedisKeys } from './keys.js';
 import { type BusMessage, decodeMessage, encodeMessage } from './messages.js';
@@ -65,6 +66,12 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
   #closed = false;
   readonly #settledWaiters: (() => void)[] = [];
   readonly #settleTimer: ReturnType<typeof setTimeout>;
+  /**
+   * Confirmation codes of data-deletion requests, in Redis so that every instance answers
+   * the status page. `createDeletionHandler` uses it by default when its `profiles` is
+   * backed by this store, and takes the store itself as `store` (see docs/deletion.md).
+   */
+  readonly deletionStatuses: RedisDeletionStatusStore;
 
   constructor(options: RedisProfileStoreOptions) {
     this.#options = resolveStoreOptions(options);
@@ -80,6 +87,7 @@ export class RedisProfileStore implements SharedProfileTier, InvalidationBus, Sh
       onChange: (why) => this.#changed(why),
     });
     this.#context = this.#makeContext();
+    this.deletionStatuses = new RedisDeletionStatusStore(this.#context);
     // A store still waiting for Redis or the bus after this is degraded, not connecting.
     this.#settleTimer = setTimeout(() => {
       this.#settled = true;
