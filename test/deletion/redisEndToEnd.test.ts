@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { TestAdapter } from 'botbuilder';
+import { Redis } from 'ioredis';
 import type { MockAgent } from 'undici';
 import { createDeletionHandler, createDeletionStatusHandler, createSignedRequest } from '../../src/deletion/index.js';
 import { InstagramProfileMiddleware, ProfileCache, type ProfileLookup } from '../../src/index.js';
@@ -33,7 +34,8 @@ describe('a data-deletion callback with the Redis tier: two instances, one Redis
   const redis = redisServerForSuite();
   const stores = storeFactory(ioredis, redis);
   const instances: Instance[] = [];
-  let inspector: Awaited<ReturnType<typeof ioredis.create>>;
+  /** An operator's view of Redis, on a connection of its own. */
+  let inspector: Redis;
 
   async function startInstance(): Promise<Instance> {
     const store = await stores.make({ keyPrefix: PREFIX });
@@ -56,11 +58,11 @@ describe('a data-deletion callback with the Redis tier: two instances, one Redis
     return instance;
   }
 
-  before(async () => {
-    inspector = await ioredis.create(redis());
+  before(() => {
+    inspector = new Redis(redis().port, '127.0.0.1');
   });
-  after(async () => {
-    await ioredis.close(inspector);
+  after(() => {
+    inspector.disconnect();
   });
   afterEach(async () => {
     for (const { server, graph } of instances.splice(0)) {
