@@ -30,8 +30,9 @@ export function clock(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
 }
 
-/** "1 h", "60 s", "2.5 s", "10 min". */
+/** "1 h", "60 s", "2.5 s", "10 min", "1 ms" (a test's setting). */
 export function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
   if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms >= 600_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${ms / 1000} s`;
@@ -41,6 +42,17 @@ export function duration(ms: number): string {
 function when(readAt: number | undefined, lifetimeMs: number): { at: string; lifetime: string } {
   if (readAt === undefined) return { at: '', lifetime: duration(lifetimeMs) };
   return { at: ` at ${clock(readAt)}`, lifetime: `${duration(lifetimeMs)} (until about ${clock(readAt + lifetimeMs)})` };
+}
+
+/** When a message will re-read the follow flags of a profile read at `readAt`: " after 10:05:50", or "" when the time of the read is unknown. */
+function rereadTime(readAt: number | undefined, settings: BotSettings): string {
+  return readAt === undefined ? '' : ` after ${clock(readAt + settings.refreshFollowStatusAfterMs)}`;
+}
+
+/** The hint under the "Follows the business" switch. */
+export function explainFollowSwitch(settings: BotSettings): string {
+  if (settings.refreshFollowStatusAfterMs === 0) return `Instagram sends no webhook for a follow: the bot sees it only when it reads the profile again, after its ${duration(settings.profileTtlMs)} ttl or once forgotten.`;
+  return `Instagram sends no webhook for a follow: the bot re-reads follow flags older than ${duration(settings.refreshFollowStatusAfterMs)} when this person next writes, and thanks them once.`;
 }
 
 export function explainCache({ cached, blocked, readAt, settings }: CacheFacts): CacheExplanation {
@@ -53,11 +65,17 @@ export function explainCache({ cached, blocked, readAt, settings }: CacheFacts):
   }
   if (cached.status === 'ok') {
     const { at, lifetime } = when(readAt, settings.profileTtlMs);
-    if (!blocked) return { state: 'profile', tone: 'info', text: `Profile cached${at} for ${lifetime}: later messages make no Graph call.`, forget: 'Forget cached profile' };
+    const refreshes = settings.refreshFollowStatusAfterMs > 0;
+    if (!blocked) {
+      const except = !refreshes ? '' : readAt === undefined ? `, except to re-read follow flags older than ${duration(settings.refreshFollowStatusAfterMs)}` : `, except the first one${rereadTime(readAt, settings)}, which re-reads the follow flags`;
+      return { state: 'profile', tone: 'info', text: `Profile cached${at} for ${lifetime}: later messages make no Graph call${except}.`, forget: 'Forget cached profile' };
+    }
+    // Re-reading the follow flags is what lets a block show before the ttl ends.
+    const reread = refreshes ? ` A message${rereadTime(readAt, settings)} re-reads it, for its follow flags, and finds it refused.` : '';
     return {
       state: 'profile',
       tone: 'warn',
-      text: `Blocked, yet the bot still greets by name: it cached the profile${at} for ${lifetime}, and Instagram sends no webhook for a block. Forget the cached profile to make the bot ask Graph now.`,
+      text: `Blocked, yet the bot still greets by name: it cached the profile${at} for ${lifetime}, and Instagram sends no webhook for a block.${reread} Forget the cached profile to make the bot ask Graph now.`,
       forget: 'Forget cached profile',
     };
   }
@@ -76,20 +94,34 @@ export function explainCache({ cached, blocked, readAt, settings }: CacheFacts):
   return { state: 'no-consent', tone: 'info', text: `The bot got "no consent"${at} and remembers it for ${lifetime}; the person's next message clears it.`, forget: 'Forget the remembered "no consent"' };
 }
 
+/** What a re-read of a cached profile's follow flags found, as the bot's cache shows it before and after. */
+export type FollowReread = 'followed' | 'unfollowed' | 'unchanged';
+
 export interface CallFacts {
   /** Graph calls the emulator counted for this persona while the last action ran. */
   calls: number;
   /** What the bot recorded for that action, if it ran a turn. */
   turn: TurnRecord | undefined;
+  /** Set when the action re-read a profile the bot held fresh in its cache: its follow flags had grown old. */
+  reread?: FollowReread | undefined;
   settings: BotSettings;
 }
 
+const REREAD_FOUND: Record<FollowReread, string> = {
+  followed: ', and found a new follow',
+  unfollowed: ', and found that this person no longer follows the business',
+  unchanged: '; they had not changed',
+};
+
 /** Why the last message cost that many Graph calls: none (cache, comment, circuit open), one, or one plus retries. */
-export function explainCalls({ calls, turn, settings }: CallFacts): string {
+export function explainCalls({ calls, turn, reread, settings }: CallFacts): string {
   const code = turn?.error?.code;
   if (calls === 0) {
     if (!turn) return 'No Graph call: the bot ran no turn for this.';
     if (turn.kind === 'comment') return 'No Graph call: a comment grants no consent, so the bot may only use what it has cached.';
+    if (turn.status === 'ok' && settings.refreshFollowStatusAfterMs > 0 && turn.source === 'cache') {
+      return `No Graph call: the profile came from the bot's cache, read less than ${duration(settings.refreshFollowStatusAfterMs)} earlier, so its follow flags were not re-read.`;
+    }
     if (turn.status === 'ok') return "No Graph call: the profile came from the bot's cache.";
     if (turn.status === 'not-found' || turn.status === 'no-consent') return `No Graph call: the bot answered from its remembered "${turn.status.replace('-', ' ')}".`;
     if (code === 'CIRCUIT_OPEN') return 'No Graph call: after repeated failures the bot pauses its Graph calls for a while (circuit breaker) and answers at once without a profile.';
@@ -98,6 +130,7 @@ export function explainCalls({ calls, turn, settings }: CallFacts): string {
   }
   if (calls === 1) {
     if (code === 'GRAPH_TIMEOUT') return `1 Graph call, abandoned at the bot's ${duration(settings.timeoutMs)} deadline: Graph was too slow, and no time was left to retry.`;
+    if (turn?.status === 'ok' && reread) return `1 Graph call: the cached follow flags were older than ${duration(settings.refreshFollowStatusAfterMs)}, so the bot read the profile again${REREAD_FOUND[reread]}.`;
     if (turn?.status === 'ok') return '1 Graph call: the profile was read, and is now cached.';
     if (turn?.status === 'not-found') return '1 Graph call: Instagram refused the profile (100/33), an answer the bot does not retry.';
     return '1 Graph call.';

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ProfileLookup } from 'botbuilder-instagram-profile';
 import type { Emulator, Persona } from 'botbuilder-instagram-profile/emulator';
 import { isRecord, parseJson } from '../src/internal/json.js';
 import { readBounded } from '../src/internal/readBounded.js';
 import type { PlaygroundBot } from './bot.js';
-import { duration, explainCache, explainCalls } from './explain.js';
+import { duration, explainCache, explainCalls, explainFollowSwitch, type FollowReread } from './explain.js';
 import { serveStatic } from './staticFiles.js';
 
 // Past the bot's 2 s lookup deadline, with room for its reply to travel.
@@ -31,6 +32,8 @@ interface UserLine {
 interface ActRecord {
   at: number;
   calls: number;
+  /** Set when the action re-read a profile the bot held fresh: what its follow flags showed. */
+  reread?: FollowReread | undefined;
 }
 
 class HttpError extends Error {
@@ -50,6 +53,8 @@ export class Playground {
   readonly #lines = new Map<string, UserLine[]>();
   readonly #acts = new Map<string, ActRecord[]>();
   readonly #blocked = new Set<string>();
+  /** Each persona's follow flag at start, so the thread header can say when the switch changed it. */
+  readonly #followedAtStart: ReadonlyMap<string, boolean>;
   /** One action per persona at a time, so "the bot's next reply" means this action's reply. */
   readonly #queues = new Map<string, Promise<unknown>>();
   #graph: GraphMode = 'normal';
@@ -57,7 +62,9 @@ export class Playground {
   constructor(
     private readonly emulator: Emulator,
     private readonly bot: PlaygroundBot,
-  ) {}
+  ) {
+    this.#followedAtStart = new Map(emulator.personas.map((p) => [p.igsid, p.followsBusiness]));
+  }
 
   /** The request handler, for `http.createServer`. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -80,6 +87,7 @@ export class Playground {
     if (req.method === 'GET' && resource === 'thread' && persona) return send(res, 200, this.#thread(persona));
     if (req.method === 'POST' && resource === 'act' && persona) return send(res, 200, await this.#serialised(persona, () => this.#act(persona, body)));
     if (req.method === 'POST' && resource === 'block' && persona) return send(res, 200, this.#block(persona, body.blocked === true));
+    if (req.method === 'POST' && resource === 'follow' && persona) return send(res, 200, this.#follow(persona, body.follows === true));
     if (req.method === 'POST' && resource === 'forget' && persona) return send(res, 200, await this.#forget(persona));
     if (req.method === 'POST' && resource === 'graph') return send(res, 200, this.#setGraph(body.mode));
     throw new HttpError(404, 'not found');
@@ -103,6 +111,7 @@ export class Playground {
         slow: `Profile reads take ${duration(SLOW_LATENCY_MS)}, past the bot's ${duration(this.bot.settings.timeoutMs)} deadline: it answers without a name.`,
         failing: 'Profile reads answer HTTP 503: the bot retries, then answers without a name.',
       } satisfies Record<GraphMode, string>,
+      followHint: explainFollowSwitch(this.bot.settings),
       personas: this.emulator.personas.map((p) => ({
         ...p.toJSON(),
         avatar: p.toJSON().hasPicture ? `${this.emulator.url}/_emulator/pictures/${p.igsid}.svg?oe=${(Math.floor(Date.now() / 1000) + 86_400).toString(16)}` : null,
@@ -125,15 +134,17 @@ export class Playground {
       lines,
       lastTurn,
       blocked,
+      follows: persona.followsBusiness,
+      followNote: this.#followNote(persona),
       graph: this.#graph,
       calls: {
         persona: this.emulator.stats.profileCalls(persona.igsid),
         total: this.emulator.stats.profileCalls(),
         retries: acts.reduce((sum, act) => sum + Math.max(0, act.calls - 1), 0),
-        lastMessage: lastAct ? { calls: lastAct.calls, text: explainCalls({ calls: lastAct.calls, turn: lastTurn && lastTurn.at >= lastAct.at ? lastTurn : undefined, settings }) } : null,
+        lastMessage: lastAct ? { calls: lastAct.calls, text: explainCalls({ calls: lastAct.calls, turn: lastTurn && lastTurn.at >= lastAct.at ? lastTurn : undefined, reread: lastAct.reread, settings }) } : null,
       },
       cache: explainCache({
-        cached: this.bot.profiles.cache.peek(this.emulator.businessId, persona.igsid),
+        cached: this.#cached(persona),
         blocked,
         readAt: acts.findLast((act) => act.calls > 0)?.at,
         settings,
@@ -165,6 +176,7 @@ export class Playground {
     this.#remember(persona, line);
     const repliesBefore = persona.received().length;
     const callsBefore = this.emulator.stats.profileCalls(persona.igsid);
+    const cachedBefore = this.#cached(persona);
     try {
       await actions[kind]!();
       // Comments grant no consent and get no DM; everything else should get an answer.
@@ -174,7 +186,8 @@ export class Playground {
       line.note = (error as Error).message.includes('blocked') ? 'Instagram delivered nothing: this person has blocked the business.' : (error as Error).message;
     } finally {
       line.pending = false;
-      this.#record(persona, { at: line.at, calls: this.emulator.stats.profileCalls(persona.igsid) - callsBefore });
+      const calls = this.emulator.stats.profileCalls(persona.igsid) - callsBefore;
+      this.#record(persona, { at: line.at, calls, reread: calls > 0 ? followReread(cachedBefore, this.#cached(persona)) : undefined });
     }
     return this.#thread(persona);
   }
@@ -185,6 +198,22 @@ export class Playground {
     else this.#blocked.delete(persona.igsid);
     this.#applyFaults();
     return this.#thread(persona);
+  }
+
+  /** The person follows or unfollows the business: Instagram tells the bot nothing; its next profile read shows it. */
+  #follow(persona: Persona, follows: boolean) {
+    persona.follows(follows);
+    return this.#thread(persona);
+  }
+
+  /** Shown in the thread header in place of the persona's description once the switch changed its follow flag. */
+  #followNote(persona: Persona): string | null {
+    if (persona.followsBusiness === this.#followedAtStart.get(persona.igsid)) return null;
+    return persona.followsBusiness ? 'Now follows the business' : 'No longer follows the business';
+  }
+
+  #cached(persona: Persona): ProfileLookup | undefined {
+    return this.bot.profiles.cache.peek(this.emulator.businessId, persona.igsid);
   }
 
   /** What a data-deletion request does: the bot's cache lets go of this person. */
@@ -219,6 +248,17 @@ export class Playground {
     acts.push(act);
     this.#acts.set(persona.igsid, acts);
   }
+}
+
+/**
+ * What an action's Graph call found in the follow flags, when the bot already held this
+ * profile fresh (so the call was a follow-flag re-read, not a first read or a stale reload).
+ */
+function followReread(before: ProfileLookup | undefined, after: ProfileLookup | undefined): FollowReread | undefined {
+  if (before?.status !== 'ok' || before.source === 'stale' || after?.status !== 'ok') return undefined;
+  const was = before.profile.isUserFollowBusiness === true;
+  const is = after.profile.isUserFollowBusiness === true;
+  return was === is ? 'unchanged' : is ? 'followed' : 'unfollowed';
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

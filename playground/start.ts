@@ -2,10 +2,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator } from 'botbuilder-instagram-profile/emulator';
-import { startBot } from './bot.js';
+import { startBot, type BotKind } from './bot.js';
 import { Playground } from './playground.js';
 
-export async function startPlayground({ port = Number(process.env.PORT ?? 8080), host = '127.0.0.1', botPort = 0 } = {}) {
+export interface PlaygroundOptions {
+  port?: number;
+  host?: string;
+  botPort?: number;
+  /** Which greeter; default: as `BOT` says. */
+  bot?: BotKind;
+  /** The bot's `refreshFollowStatusAfter` (ms); default 10 s. */
+  refreshFollowStatusAfter?: number;
+}
+
+export async function startPlayground({ port = Number(process.env.PORT ?? 8080), host = '127.0.0.1', botPort = 0, bot: kind, refreshFollowStatusAfter }: PlaygroundOptions = {}) {
   const emulator = await startEmulator();
   let bot: Awaited<ReturnType<typeof startBot>> | undefined;
   let server: Server | undefined;
@@ -18,7 +28,8 @@ export async function startPlayground({ port = Number(process.env.PORT ?? 8080),
     await emulator.close();
   };
   try {
-    bot = await startBot(emulator, { port: botPort });
+    // An option left undefined takes startBot's default.
+    bot = await startBot(emulator, { port: botPort, kind, refreshFollowStatusAfter });
     const playground = new Playground(emulator, bot);
     server = createServer(playground.handle);
     await listen(server, port, host);

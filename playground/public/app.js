@@ -1,6 +1,6 @@
 // The playground's page: plain DOM, no build step. Talks to /api (see ../playground.ts).
 const $ = (id) => document.getElementById(id);
-const state = { personas: [], current: null, icebreakers: [], menu: [], thread: null, graph: 'normal', graphHints: {} };
+const state = { personas: [], current: null, icebreakers: [], menu: [], thread: null, graph: 'normal', graphHints: {}, followHint: '' };
 /** What the person sent and the bot has not finished with, oldest first: sent one at a time, never dropped. */
 const outbox = [];
 let sending = false;
@@ -63,6 +63,7 @@ function renderPersonas() {
   $('persona-list').replaceChildren(...state.personas.map((p) => el('li', {}, personaButton(p))));
   for (const radio of document.querySelectorAll('input[name="graph"]')) radio.checked = radio.value === state.graph;
   $('graph-hint').textContent = state.graphHints[state.graph] ?? '';
+  $('follow-hint').textContent = state.followHint;
 }
 
 function userBubble(line, status) {
@@ -102,13 +103,17 @@ function renderThread() {
   if (!thread || !persona) return;
   $('thread-avatar').replaceWith(Object.assign(avatar(persona, 40), { id: 'thread-avatar' }));
   $('thread-name').textContent = persona.name ?? `@${persona.username}`;
-  $('thread-username').textContent = `@${persona.username} · ${persona.description}${thread.blocked ? ' · blocked the business' : ''}`;
+  // A description such as "Does not follow the business" gives way once the switch changed that.
+  $('thread-username').textContent = `@${persona.username} · ${thread.followNote ?? persona.description}${thread.blocked ? ' · blocked the business' : ''}`;
   renderMessages(thread);
   const last = thread.lines.at(-1);
   const queued = outbox.some((item) => item.key === thread.persona);
   $('quick-replies').replaceChildren(...(last?.from === 'bot' && !queued ? last.quickReplies : []).map((q) => el('button', { type: 'button', class: 'chip', onclick: () => enqueue({ kind: 'quick-reply', payload: q.payload, title: q.title }) }, q.title)));
   $('icebreakers').replaceChildren(...(thread.lines.length === 0 && !queued ? state.icebreakers : []).map((i) => el('button', { type: 'button', class: 'chip', onclick: () => enqueue({ kind: 'icebreaker', payload: i.payload, title: i.question }) }, i.question)));
   $('block-business').checked = thread.blocked;
+  $('follows-business').checked = thread.follows;
+  // Instagram lets no one follow an account they have blocked.
+  $('follows-business').disabled = persona.blocksBusiness;
   renderKnowledge(thread);
 }
 
@@ -143,7 +148,7 @@ function renderLookup(turn) {
 
 async function refreshState() {
   const s = await api('state');
-  Object.assign(state, { personas: s.personas, icebreakers: s.icebreakers, menu: s.persistentMenu, graph: s.graph, graphHints: s.graphHints });
+  Object.assign(state, { personas: s.personas, icebreakers: s.icebreakers, menu: s.persistentMenu, graph: s.graph, graphHints: s.graphHints, followHint: s.followHint });
   renderPersonas();
   $('menu').replaceChildren(...state.menu.map((m) => el('li', { role: 'none' }, el('button', { type: 'button', role: 'menuitem', onclick: () => { toggleMenu(false); enqueue({ kind: 'menu', payload: m.payload, title: m.title }); } }, m.title))));
 }
@@ -237,6 +242,7 @@ $('comment-form').addEventListener('submit', submitter('comment-input', 'comment
 $('menu-button').addEventListener('click', () => toggleMenu($('menu').hidden));
 document.addEventListener('keydown', (event) => event.key === 'Escape' && toggleMenu(false));
 $('block-business').addEventListener('change', (event) => update('block', { blocked: event.target.checked }));
+$('follows-business').addEventListener('change', (event) => update('follow', { follows: event.target.checked }));
 $('forget-profile').addEventListener('click', () => update('forget', {}));
 for (const radio of document.querySelectorAll('input[name="graph"]')) {
   radio.addEventListener('change', async (event) => {

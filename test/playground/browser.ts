@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startPlayground } from '../../playground/start.js';
+import { startPlayground, type PlaygroundOptions } from '../../playground/start.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Flags for a sandboxed, offline machine: no background networking, no GPU, no first-run UI.
@@ -20,14 +20,14 @@ export interface OpenPlayground {
 }
 
 /** A fresh playground (its own emulator and bot) and a page on it; skips when Chromium is missing outside CI. */
-export async function openPlayground(context: Mocha.Context, viewport = DESKTOP): Promise<OpenPlayground> {
+export async function openPlayground(context: Mocha.Context, viewport = DESKTOP, options: Omit<PlaygroundOptions, 'port'> = {}): Promise<OpenPlayground> {
   if (!existsSync(CHROMIUM)) {
     // Never skip in CI: .ci/run installs Chromium, so its absence there is a failure.
     if (process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM} in CI`);
     console.log(`      (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`);
     context.skip();
   }
-  const running = await startPlayground({ port: 0 });
+  const running = await startPlayground({ ...options, port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const page = await browser.newPage({ viewport });
   await page.goto(running.url);
@@ -93,6 +93,11 @@ export function threadOf(page: Page) {
     setBlocked: async (blocked: boolean) => {
       if (blocked) await page.check('#block-business');
       else await page.uncheck('#block-business');
+      await settled();
+    },
+    setFollows: async (follows: boolean) => {
+      if (follows) await page.check('#follows-business');
+      else await page.uncheck('#follows-business');
       await settled();
     },
     forget: async () => {

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import type { InstagramProfile, ProfileLookup } from 'botbuilder-instagram-profile';
 import type { BotSettings } from '../../playground/bot.js';
-import { clock, duration, explainCache, explainCalls } from '../../playground/explain.js';
+import { clock, duration, explainCache, explainCalls, explainFollowSwitch } from '../../playground/explain.js';
 import type { TurnRecord } from '../../samples/shared/inspector.js';
 
-const settings: BotSettings = { profileTtlMs: 3_600_000, negativeTtlMs: 60_000, timeoutMs: 2_000, retries: 2 };
+// Follow flags are never re-read here unless a test says so (`refreshing`).
+const settings: BotSettings = { profileTtlMs: 3_600_000, negativeTtlMs: 60_000, timeoutMs: 2_000, retries: 2, refreshFollowStatusAfterMs: 0 };
+const refreshing: BotSettings = { ...settings, refreshFollowStatusAfterMs: 10_000 };
 const readAt = new Date(2026, 0, 5, 10, 5, 40).getTime();
 const profile: InstagramProfile = { id: '6938000000000101', name: 'Ada Lovelace', profilePic: null };
 const fromCache: ProfileLookup = { status: 'ok', profile, source: 'cache' };
@@ -14,7 +16,7 @@ const turn = (record: Partial<TurnRecord>): TurnRecord => ({ at: readAt, igsid: 
 describe('playground explanations', () => {
   describe('duration and clock', () => {
     it('should write lifetimes the way the options are usually read', () => {
-      expect([3_600_000, 7_200_000, 600_000, 60_000, 2_500, 2_000].map(duration)).to.deep.equal(['1 h', '2 h', '10 min', '60 s', '2.5 s', '2 s']);
+      expect([3_600_000, 7_200_000, 600_000, 60_000, 2_500, 2_000, 1_000, 1].map(duration)).to.deep.equal(['1 h', '2 h', '10 min', '60 s', '2.5 s', '2 s', '1 s', '1 ms']);
     });
 
     it('should show local wall-clock time as hh:mm:ss', () => {
@@ -66,6 +68,42 @@ describe('playground explanations', () => {
       expect(explainCache({ cached: { ...fromCache, source: 'stale' }, blocked: false, readAt, settings }).state).to.equal('stale');
       const noConsent = explainCache({ cached: { status: 'no-consent' }, blocked: false, readAt, settings });
       expect(noConsent.text).to.equal('The bot got "no consent" at 10:05:40 and remembers it for 60 s (until about 10:06:40); the person\'s next message clears it.');
+    });
+  });
+
+  describe('follow flags re-read (refreshFollowStatusAfter)', () => {
+    it("should say in the switch's hint when the bot notices a follow, with and without re-reads", () => {
+      expect(explainFollowSwitch(refreshing)).to.equal('Instagram sends no webhook for a follow: the bot re-reads follow flags older than 10 s when this person next writes, and thanks them once.');
+      expect(explainFollowSwitch(settings)).to.equal('Instagram sends no webhook for a follow: the bot sees it only when it reads the profile again, after its 1 h ttl or once forgotten.');
+    });
+
+    it('should say which message re-reads the follow flags of a cached profile', () => {
+      expect(explainCache({ cached: fromCache, blocked: false, readAt, settings: refreshing }).text).to.equal(
+        'Profile cached at 10:05:40 for 1 h (until about 11:05:40): later messages make no Graph call, except the first one after 10:05:50, which re-reads the follow flags.',
+      );
+      expect(explainCache({ cached: fromCache, blocked: false, readAt: undefined, settings: refreshing }).text).to.equal('Profile cached for 1 h: later messages make no Graph call, except to re-read follow flags older than 10 s.');
+    });
+
+    it('should say that a re-read of the follow flags will find a block', () => {
+      expect(explainCache({ cached: fromCache, blocked: true, readAt, settings: refreshing }).text).to.equal(
+        'Blocked, yet the bot still greets by name: it cached the profile at 10:05:40 for 1 h (until about 11:05:40), and Instagram sends no webhook for a block. A message after 10:05:50 re-reads it, for its follow flags, and finds it refused. Forget the cached profile to make the bot ask Graph now.',
+      );
+    });
+
+    it('should say what a re-read found: a new follow, an unfollow, or nothing new', () => {
+      const read = turn({ status: 'ok', source: 'graph' });
+      expect(explainCalls({ calls: 1, turn: read, reread: 'followed', settings: refreshing })).to.equal('1 Graph call: the cached follow flags were older than 10 s, so the bot read the profile again, and found a new follow.');
+      expect(explainCalls({ calls: 1, turn: read, reread: 'unfollowed', settings: refreshing })).to.equal(
+        '1 Graph call: the cached follow flags were older than 10 s, so the bot read the profile again, and found that this person no longer follows the business.',
+      );
+      expect(explainCalls({ calls: 1, turn: read, reread: 'unchanged', settings: refreshing })).to.equal('1 Graph call: the cached follow flags were older than 10 s, so the bot read the profile again; they had not changed.');
+      expect(explainCalls({ calls: 1, turn: read, settings: refreshing })).to.equal('1 Graph call: the profile was read, and is now cached.');
+    });
+
+    it('should say why a cached profile answered without re-reading its follow flags', () => {
+      expect(explainCalls({ calls: 0, turn: turn({ status: 'ok', source: 'cache' }), settings: refreshing })).to.equal(
+        "No Graph call: the profile came from the bot's cache, read less than 10 s earlier, so its follow flags were not re-read.",
+      );
     });
   });
 

@@ -27,6 +27,18 @@ describe('the playground server', function () {
     expect(thread.calls.persona).to.equal(1);
   });
 
+  it('should make a persona follow or unfollow the business, as the persona list shows', async () => {
+    const unfollowed = (await (await post('/api/follow/emoji', { follows: false })).json()) as { follows: boolean; followNote: string | null };
+    expect(unfollowed).to.include({ follows: false, followNote: 'No longer follows the business' });
+    expect(running.emulator.persona('emoji').followsBusiness).to.equal(false);
+    const listed = async () => ((await (await fetch(new URL('/api/state', running.url))).json()) as { personas: Array<{ key: string; followsBusiness: boolean }> }).personas.find((p) => p.key === 'emoji');
+    expect((await listed())?.followsBusiness).to.equal(false);
+    const followed = (await (await post('/api/follow/emoji', { follows: true })).json()) as { follows: boolean; followNote: string | null };
+    expect(followed).to.include({ follows: true, followNote: null });
+    expect((await listed())?.followsBusiness).to.equal(true);
+    expect((await post('/api/follow/nobody', { follows: true })).status).to.equal(404);
+  });
+
   it('should forget what the bot cached for a persona', async () => {
     await post('/api/act/follower', { kind: 'message', text: 'hi' });
     expect(running.bot.profiles.cache.peek(running.emulator.businessId, running.emulator.persona('follower').igsid)?.status).to.equal('ok');
