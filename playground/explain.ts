@@ -71,7 +71,7 @@ export function explainCache({ cached, blocked, readAt, settings }: CacheFacts):
       return { state: 'profile', tone: 'info', text: `Profile cached${at} for ${lifetime}: later messages make no Graph call${except}.`, forget: 'Forget cached profile' };
     }
     // Re-reading the follow flags is what lets a block show before the ttl ends.
-    const reread = refreshes ? ` A message${rereadTime(readAt, settings)} re-reads it, for its follow flags, and finds it refused.` : '';
+    const reread = refreshes ? ` A message${rereadTime(readAt, settings)} re-reads it and finds it refused.` : '';
     return {
       state: 'profile',
       tone: 'warn',

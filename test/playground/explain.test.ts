@@ -86,7 +86,7 @@ describe('playground explanations', () => {
 
     it('should say that a re-read of the follow flags will find a block', () => {
       expect(explainCache({ cached: fromCache, blocked: true, readAt, settings: refreshing }).text).to.equal(
-        'Blocked, yet the bot still greets by name: it cached the profile at 10:05:40 for 1 h (until about 11:05:40), and Instagram sends no webhook for a block. A message after 10:05:50 re-reads it, for its follow flags, and finds it refused. Forget the cached profile to make the bot ask Graph now.',
+        'Blocked, yet the bot still greets by name: it cached the profile at 10:05:40 for 1 h (until about 11:05:40), and Instagram sends no webhook for a block. A message after 10:05:50 re-reads it and finds it refused. Forget the cached profile to make the bot ask Graph now.',
       );
     });
 

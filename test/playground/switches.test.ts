@@ -75,6 +75,8 @@ describe('the playground in a real browser: the switches', function () {
       expect(await open.page.getAttribute('#cache-card', 'class')).to.contain('warn');
       expect(await thread.text('#cache-text')).to.match(/^Blocked, yet the bot still greets by name: it cached the profile at \d\d:\d\d:\d\d for 1 h \(until about \d\d:\d\d:\d\d\), and Instagram sends no webhook for a block\./);
       expect(await thread.text('#forget-profile')).to.equal('Forget cached profile');
+      // The panel scrolls on a laptop-sized window: the picture should show the button the text asks for.
+      await open.page.locator('#forget-profile').scrollIntoViewIfNeeded();
       await screenshot(open.page, 'desktop-blocked-cached');
 
       await thread.forget();
