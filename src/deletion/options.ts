@@ -30,8 +30,10 @@ export interface DeletionHandlerOptions extends DeauthorizeHandlerOptions {
   statusUrl: string | undefined;
   /**
    * Where confirmation codes and their status are kept: a `DeletionStatusStore`, or a
-   * `RedisProfileStore` (its `deletionStatuses`). Default: the Redis store behind `profiles`
-   * when there is one (see `sharedStatusStoreOf`), else a `MemoryDeletionStatusStore` (this process only).
+   * `RedisProfileStore` (its `deletionStatuses`). Default: the `RedisProfileStore` behind
+   * `profiles` (`profiles` itself, `profiles.store` of a `ProfileCache` or `profiles.cache.store`
+   * of a middleware), so that every instance answers the status page; else a
+   * `MemoryDeletionStatusStore` (this process only).
    */
   store?: DeletionStatusStore | StatusStoreHolder | undefined;
   /** How long a confirmation code can be looked up, in ms. Default 7 776 000 000 (90 days). */
@@ -103,7 +105,7 @@ function purgerOption(value: unknown): BusinessPurger {
  * when it can (`deletionStatuses`). That store is `profiles` itself (a `RedisProfileStore`),
  * `profiles.store` (a `ProfileCache`) or `profiles.cache.store` (an `InstagramProfileMiddleware`).
  */
-export function sharedStatusStoreOf(profiles: unknown): DeletionStatusStore | undefined {
+function sharedStatusStoreOf(profiles: unknown): DeletionStatusStore | undefined {
   const cache = propertyOf(profiles, 'cache');
   for (const candidate of [profiles, propertyOf(profiles, 'store'), propertyOf(cache, 'store')]) {
     const held = heldStatusStore(candidate);
