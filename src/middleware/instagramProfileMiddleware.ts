@@ -6,7 +6,7 @@ import type { ProfileChange } from '../changes/profileChanges.js';
 import { lookupUnderConsentRule } from './consentRule.js';
 import { type InstagramProfileMiddlewareOptions, resolveMiddlewareOptions } from './options.js';
 import { TurnHandle, type TurnLookupFunctions } from './turnHandle.js';
-import { contextOf, handleOf, TURN_HANDLE_KEY, type TurnContextLike, type TurnProfileHandle } from './turnState.js';
+import { contextOf, handleOf, TURN_HANDLE_KEY, type TurnContextLike, type TurnHandleFactory, type TurnProfileHandle } from './turnState.js';
 
 /**
  * Bot Framework middleware (also fits the Microsoft 365 Agents SDK and, through the Botkit
@@ -20,6 +20,8 @@ export class InstagramProfileMiddleware {
   readonly #prefetch: boolean;
   /** Made once and handed to every turn's handle: the handle gets these functions, never the middleware. */
   readonly #turnFunctions: TurnLookupFunctions;
+  /** Left in every turn's turnState: the turn's handle is made from it only when a handler asks. */
+  readonly #handles: TurnHandleFactory;
 
   constructor(options: InstagramProfileMiddlewareOptions) {
     const resolved = resolveMiddlewareOptions(options);
@@ -32,14 +34,20 @@ export class InstagramProfileMiddleware {
       lookup: lookupUnderConsentRule(cache, this.client, resolved.refreshFollowStatusAfter),
       changesOf: (lookup) => cache.changesOf(lookup),
     };
+    const functions = this.#turnFunctions;
+    this.#handles = { handleVersion: 2, handleFor: (context) => new TurnHandle(context.activity, functions) };
     if (resolved.onProfileChange) cache.onProfileChange(resolved.onProfileChange);
   }
 
   onTurn(context: TurnContextLike, next: () => Promise<void>): Promise<void> {
-    // Runs on every turn: one small object and one Map.set, nothing else unless prefetching.
-    const handle = new TurnHandle(context.activity, this.#turnFunctions);
-    context.turnState.set(TURN_HANDLE_KEY, handle);
-    if (this.#prefetch) handle.prefetch();
+    // Runs on every turn: one Map.set of a shared object, no allocation, unless prefetching.
+    if (this.#prefetch) {
+      const handle = new TurnHandle(context.activity, this.#turnFunctions);
+      context.turnState.set(TURN_HANDLE_KEY, handle);
+      handle.prefetch();
+    } else {
+      context.turnState.set(TURN_HANDLE_KEY, this.#handles);
+    }
     return next();
   }
 

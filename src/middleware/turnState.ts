@@ -9,7 +9,18 @@ import type { ProfileChange } from '../changes/profileChanges.js';
  */
 export const TURN_HANDLE_KEY: unique symbol = Symbol.for('botbuilder-instagram-profile.turn') as never;
 
-/** What the middleware puts in turnState. Duck-typed (no `instanceof`) so two copies of the package interoperate. */
+/**
+ * What the middleware puts in turnState on every turn: one object per middleware, shared by
+ * all its turns, so a turn whose handler never asks allocates nothing. The turn's own handle
+ * is made from it on the first ask and replaces it under the same key. Duck-typed (no
+ * `instanceof`) so two copies of the package interoperate.
+ */
+export interface TurnHandleFactory {
+  readonly handleVersion: 2;
+  handleFor(context: TurnContextLike): TurnProfileHandle;
+}
+
+/** A turn's handle: made on the first ask, then found in turnState by later asks of the turn. */
 export interface TurnProfileHandle {
   readonly handleVersion: 1;
   /** What happened, or undefined when the activity is not from an Instagram customer. Memoised. */
@@ -49,7 +60,14 @@ export function contextOf(value: unknown): TurnContextLike | undefined {
   return isTurnContextLike(context) ? context : undefined;
 }
 
+/** The turn's handle, made from the middleware's factory on the first ask; undefined when the middleware did not run. */
 export function handleOf(value: unknown): TurnProfileHandle | undefined {
-  const handle = contextOf(value)?.turnState.get(TURN_HANDLE_KEY) as TurnProfileHandle | undefined;
-  return handle?.handleVersion === 1 && typeof handle.load === 'function' ? handle : undefined;
+  const context = contextOf(value);
+  if (context === undefined) return undefined;
+  const held = context.turnState.get(TURN_HANDLE_KEY) as { handleVersion?: unknown; load?: unknown; handleFor?: unknown } | undefined;
+  if (held?.handleVersion === 1 && typeof held.load === 'function') return held as TurnProfileHandle;
+  if (held?.handleVersion !== 2 || typeof held.handleFor !== 'function') return undefined;
+  const handle = (held as TurnHandleFactory).handleFor(context);
+  context.turnState.set(TURN_HANDLE_KEY, handle);
+  return handle;
 }

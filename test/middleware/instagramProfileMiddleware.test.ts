@@ -103,7 +103,24 @@ describe('InstagramProfileMiddleware', () => {
     expect(reads).to.deep.equal([]);
     expect(fetchProfile.callCount).to.equal(0);
     expect(set.callCount).to.equal(1);
-    expect(turnState.get(TURN_HANDLE_KEY)).to.have.property('handleVersion', 1);
+    // The same shared factory in every turn: nothing allocated until a handler asks.
+    const held = turnState.get(TURN_HANDLE_KEY);
+    expect(held).to.have.property('handleVersion', 2);
+    const other = new Map<unknown, unknown>();
+    await mw.onTurn({ activity, turnState: other }, async () => undefined);
+    expect(other.get(TURN_HANDLE_KEY)).to.equal(held);
+  });
+
+  it("should make the turn's handle on the first ask and keep it for the turn's later asks", async () => {
+    const mw = middleware({ prefetch: false });
+    const turnState = new Map<unknown, unknown>();
+    const context = { activity: activities.message(ADA), turnState };
+    await mw.onTurn(context, async () => undefined);
+    expect(getInstagramEvent(context)).to.include({ kind: 'message', igsid: ADA });
+    const handle = turnState.get(TURN_HANDLE_KEY);
+    expect(handle).to.have.property('handleVersion', 1);
+    getInstagramEvent(context);
+    expect(turnState.get(TURN_HANDLE_KEY)).to.equal(handle);
   });
 
   it('should expose load, refresh, changes, forget and forgetBusiness, and no internal methods for the turn handle', () => {
