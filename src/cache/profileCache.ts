@@ -65,11 +65,16 @@ export interface ForgetBusinessResult {
 const DEFAULT_LOOKUP_TIMEOUT = 3_000;
 const changeLog = createDebug('instagram-profile:changes');
 
-/** A settled answer kept in the LRU; `hit` is built once, so a cache hit allocates nothing. */
+/**
+ * A settled answer kept in the LRU; `hit` is built once, so a cache hit allocates nothing.
+ * `expiresAt` is the entry's lifetime (the stale window included): kept here rather than as
+ * lru-cache's ttl, so a hit costs one `get` and one clock read, and an expired entry stays
+ * until its reload replaces it (it is the previous profile the reload diffs against).
+ */
 type Entry =
-  | { kind: 'profile'; profile: InstagramProfile; freshUntil: number; hit: ProfileLookup }
-  | { kind: 'no-consent'; hit: ProfileLookup }
-  | { kind: 'not-found'; hit: ProfileLookup };
+  | { kind: 'profile'; profile: InstagramProfile; freshUntil: number; expiresAt: number; hit: ProfileLookup }
+  | { kind: 'no-consent'; expiresAt: number; hit: ProfileLookup }
+  | { kind: 'not-found'; expiresAt: number; hit: ProfileLookup };
 
 /** A load in flight: shared by every caller of its key until it settles. */
 interface Flight {
@@ -89,7 +94,7 @@ interface Flight {
  * outlives its picture URL. One instance may be shared by several middlewares and businesses.
  */
 export class ProfileCache {
-  /** Settled entries only. `allowStale` is on so that `keys()` reaches expired entries for `forget`; `#read` refuses them. */
+  /** Settled entries only, expired ones included until evicted or replaced (`#cached` refuses them; `forget` reaches them). */
   readonly #lru: LRUCache<string, Entry>;
   readonly #inFlight = new Map<string, Flight>();
   readonly #ttl: number;
@@ -111,14 +116,7 @@ export class ProfileCache {
     this.#negativeTtl = optionalInteger('cache.negativeTtl', options.negativeTtl, 60_000, 1, 2 ** 31 - 1);
     this.#pictureMargin = optionalInteger('cache.pictureExpiryMargin', options.pictureExpiryMargin, 600_000, 0, 2 ** 31 - 1);
     this.#now = functionOption('cache.now', options.now, Date.now);
-    this.#lru = new LRUCache<string, Entry>({
-      max,
-      ttl: this.#ttl,
-      allowStale: true,
-      // With an injected clock, read it on every check (lru-cache otherwise reuses a reading
-      // for 1 ms of real time); with the real one, keep lru-cache's cheaper default.
-      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
-    });
+    this.#lru = new LRUCache<string, Entry>({ max });
     this.#rules = this.#lifetimeRules();
     const store = storeOption(options.store);
     this.#shared = store && this.#sharedLevel(store);
@@ -265,21 +263,19 @@ export class ProfileCache {
     this.#lru.clear();
   }
 
+  /** The answer of an entry within its lifetime, or undefined. The hot path of every turn that asks: one `get`, one clock read. */
   #cached(key: string): ProfileLookup | undefined {
-    const entry = this.#read(key);
+    const now = this.#now();
+    const entry = this.#read(key, now);
     if (entry === undefined) return undefined;
-    if (entry.kind !== 'profile' || entry.freshUntil > this.#now()) return entry.hit;
+    if (entry.kind !== 'profile' || entry.freshUntil > now) return entry.hit;
     return this.#swr > 0 ? { status: 'ok', profile: entry.profile, source: 'stale' } : undefined;
   }
 
-  /**
-   * An entry still within its lifetime (refreshing its recency), or undefined. An expired one
-   * stays until its reload replaces it (or it is evicted or forgotten): it is the previous
-   * profile a reload diffs against (lru-cache's `get()` would delete it).
-   */
-  #read(key: string): Entry | undefined {
-    if (this.#lru.getRemainingTTL(key) < 0) return undefined;
-    return this.#lru.get(key);
+  /** An entry within its lifetime (refreshing its recency), or undefined. An expired one is left for its reload to replace. */
+  #read(key: string, now = this.#now()): Entry | undefined {
+    const entry = this.#lru.get(key);
+    return entry !== undefined && entry.expiresAt > now ? entry : undefined;
   }
 
   #startLoad(request: LoadRequest): Promise<ProfileLookup> {
@@ -307,7 +303,8 @@ export class ProfileCache {
     }
     if (signal.aborted) return { status: 'unavailable', error: new GraphRequestError('The profile was forgotten while it was loading', 'GRAPH_ABORTED') };
     if (settled !== undefined) {
-      const entry = flight.keep ? this.#keep(key, settled) : entryOf(settled);
+      const entry = entryOf(settled, this.#now() + settled.ttl);
+      if (flight.keep) this.#lru.set(key, entry);
       if (entry.kind !== 'profile') return entry.hit;
       if (settled.source === 'graph') return this.#graphAnswer(request, entry.profile, flight.previous ?? (settled.kind === 'profile' ? settled.previous : undefined));
       if (entry.freshUntil > this.#now()) return entry.hit;
@@ -358,10 +355,8 @@ export class ProfileCache {
     }
   }
 
-  #keep(key: string, settled: Settled): Entry {
-    const entry = entryOf(settled);
-    this.#lru.set(key, entry, { ttl: settled.ttl });
-    return entry;
+  #keep(key: string, settled: Settled): void {
+    this.#lru.set(key, entryOf(settled, this.#now() + settled.ttl));
   }
 
   #clearNoConsentHere(key: string): boolean {
@@ -376,7 +371,7 @@ export class ProfileCache {
     return this.#forgetWhere((key) => key.endsWith(suffix));
   }
 
-  /** Forgets every key that matches, settled (expired included: `allowStale` keeps them in `keys()`) or in flight. */
+  /** Forgets every key that matches, settled (expired included) or in flight. */
   #forgetWhere(matches: (key: string) => boolean): number {
     const keys = new Set<string>();
     // Collected first: deleting while lru-cache's generator walks its list would break the walk.
@@ -441,7 +436,7 @@ export class ProfileCache {
     const expiresAt = pictureExpiresAt(profile.profilePic);
     if (expiresAt === undefined) return lifetime;
     const untilPicture = expiresAt - this.#pictureMargin - this.#now();
-    // lru-cache treats ttl 0 as "forever": an already-expiring picture gets 1 ms instead.
+    // At least 1 ms: the shared store writes it as Redis's PX, which refuses 0.
     return Math.max(1, Math.min(lifetime, untilPicture));
   }
 }
@@ -458,14 +453,14 @@ interface LoadRequest {
 }
 
 /** A settled load as the LRU keeps it; `hit` is built once, so a cache hit allocates nothing. */
-function entryOf(settled: Settled): Entry {
+function entryOf(settled: Settled, expiresAt: number): Entry {
   if (settled.kind === 'profile') {
     const { profile, freshUntil } = settled;
-    return { kind: 'profile', profile, freshUntil, hit: { status: 'ok', profile, source: 'cache' } };
+    return { kind: 'profile', profile, freshUntil, expiresAt, hit: { status: 'ok', profile, source: 'cache' } };
   }
   return settled.kind === 'no-consent'
-    ? { kind: 'no-consent', hit: { status: 'no-consent', ...(settled.error ? { error: settled.error } : {}) } }
-    : { kind: 'not-found', hit: { status: 'not-found', ...(settled.error ? { error: settled.error } : {}) } };
+    ? { kind: 'no-consent', expiresAt, hit: { status: 'no-consent', ...(settled.error ? { error: settled.error } : {}) } }
+    : { kind: 'not-found', expiresAt, hit: { status: 'not-found', ...(settled.error ? { error: settled.error } : {}) } };
 }
 
 /** `<business>:<igsid>`; both parts are digits-only, so keys of two businesses never collide. */
