@@ -33,11 +33,16 @@ export async function repeatMedian(times: number, measure: () => Promise<number>
   return median(values);
 }
 
-/** Nanoseconds per operation of `count` sequential awaited calls. */
+/**
+ * CPU nanoseconds (user + system, GC threads included) per operation of `count` sequential
+ * awaited calls. CPU time, not wall time: on a shared machine another process's burst
+ * stretches wall time by 2× and more, while the CPU this process spent barely moves.
+ */
 export async function nsPerOp(count: number, op: (i: number) => unknown): Promise<number> {
-  const start = process.hrtime.bigint();
+  const before = process.cpuUsage();
   for (let i = 0; i < count; i++) await op(i);
-  return Number(process.hrtime.bigint() - start) / count;
+  const used = process.cpuUsage(before);
+  return ((used.user + used.system) * 1_000) / count;
 }
 
 /** CPU microseconds (user + system) this process spent in `fn`. */
