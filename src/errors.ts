@@ -23,7 +23,8 @@ export type InstagramProfileErrorCode =
   | 'SIGNED_REQUEST_INVALID'
   | 'SIGNED_REQUEST_TOO_LARGE'
   | 'SIGNED_REQUEST_BAD_SIGNATURE'
-  | 'SIGNED_REQUEST_UNSUPPORTED_ALGORITHM';
+  | 'SIGNED_REQUEST_UNSUPPORTED_ALGORITHM'
+  | 'DELETION_STATUS_UNAVAILABLE';
 
 export class InstagramProfileError extends Error {
   override name = 'InstagramProfileError';

@@ -63,6 +63,7 @@ export type {
   SignedRequestErrorCode,
   SignedRequestPayload,
   SignedRequestResult,
+  StatusStoreHolder,
 } from './deletion/index.js';
 
 export { apiVersionLifecycle } from './platform/versions.js';
