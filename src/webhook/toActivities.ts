@@ -9,6 +9,8 @@ export interface InboundTurn {
   activity: InboundActivity;
   /** Identifies a delivery of this event; repeated deliveries share it. Undefined when nothing identifies it. */
   dedupeKey: string | undefined;
+  /** `deliveryDigest(dedupeKey)`, worked out once by the core when de-duplication needs it. */
+  digest?: string;
   /** Turns with the same key run one after another, in delivery order. */
   queueKey: string;
   /** When Meta says the event happened (ms), for the de-duplication window. */
@@ -26,23 +28,29 @@ export function activitiesFromEntries(entries: readonly unknown[], serviceUrl: s
 export function turnOf(item: WebhookItem, serviceUrl: string, now: () => number): InboundTurn {
   const { customerId, businessId } = item;
   const described = item.kind === 'change' ? describeChange(item) : describeMessagingItem(item);
-  const activity: InboundActivity = {
-    ...described.activity,
-    channelId: CHANNEL_ID,
-    serviceUrl,
-    timestamp: new Date(item.timeMs ?? now()),
-    from: { id: customerId, role: 'user', ...(described.fromName ? { name: described.fromName } : {}) },
-    recipient: { id: businessId ?? '', role: 'bot' },
-    conversation: { id: customerId },
-    channelData: channelDataOf(item),
-  };
+  // Completed in place rather than spread into a new literal: the spread made each activity a
+  // slow dictionary-mode object and cost ~10 µs per event (a profile of the webhook bench).
+  const activity = described.activity as InboundActivity;
+  activity.channelId = CHANNEL_ID;
+  activity.serviceUrl = serviceUrl;
+  activity.timestamp = new Date(item.timeMs ?? now());
+  activity.from = described.fromName ? { id: customerId, role: 'user', name: described.fromName } : { id: customerId, role: 'user' };
+  activity.recipient = { id: businessId ?? '', role: 'bot' };
+  activity.conversation = { id: customerId };
+  activity.channelData = channelDataOf(item);
   return { activity, dedupeKey: described.dedupeKey, queueKey: `${businessId ?? ''}/${customerId}`, timeMs: item.timeMs };
 }
 
 function channelDataOf(item: WebhookItem): Record<string, unknown> {
   const entry = { id: item.entry.id, time: item.entry.time };
-  const channelData: Record<string, unknown> =
-    item.kind === 'change' ? { object: CHANNEL_ID, entry, field: item.field, value: item.payload } : Object.assign(item.payload, { object: CHANNEL_ID, entry });
+  let channelData: Record<string, unknown>;
+  if (item.kind === 'change') {
+    channelData = { object: CHANNEL_ID, entry, field: item.field, value: item.payload };
+  } else {
+    channelData = item.payload;
+    channelData.object = CHANNEL_ID;
+    channelData.entry = entry;
+  }
   if (item.standby) channelData.standby = true;
   // The recogniser reads the item back from here instead of parsing the event a second time.
   Object.defineProperty(channelData, WEBHOOK_ITEM_KEY, { value: item, enumerable: false });
