@@ -47,6 +47,8 @@ export class LocalDeliveryLedger {
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #epoch: number;
+  /** The oldest entry's expiry: until then, and while there is room, nothing can be evicted (no walk per event). */
+  #nextExpiry = 0;
 
   constructor(maxBytes: number, now: () => number) {
     this.#maxEntries = Math.max(1, Math.floor(maxBytes / BYTES_PER_DELIVERY));
@@ -76,9 +78,14 @@ export class LocalDeliveryLedger {
   }
 
   #evict(now: number): void {
+    if (now < this.#nextExpiry && this.#expiries.size < this.#maxEntries) return;
     for (const [digest, expiry] of this.#expiries) {
-      if (expiry > now && this.#expiries.size < this.#maxEntries) return;
+      if (expiry > now && this.#expiries.size < this.#maxEntries) {
+        this.#nextExpiry = expiry;
+        return;
+      }
       this.#expiries.delete(digest);
     }
+    this.#nextExpiry = 0;
   }
 }

@@ -42,7 +42,8 @@ export function turnOf(item: WebhookItem, serviceUrl: string, now: () => number)
 }
 
 function channelDataOf(item: WebhookItem): Record<string, unknown> {
-  const entry = { id: item.entry.id, time: item.entry.time };
+  // One object per entry, shared by its items: `{ id, time }`, read as data.
+  const entry = item.entry;
   let channelData: Record<string, unknown>;
   if (item.kind === 'change') {
     channelData = { object: CHANNEL_ID, entry, field: item.field, value: item.payload };
