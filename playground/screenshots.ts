@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
-const SPECS = ['test/playground/layout.test.ts', 'test/playground/switches.test.ts', 'test/playground/follow.test.ts'];
+const SPECS = ['test/playground/layout.test.ts', 'test/playground/switches.test.ts'];
 /** Screenshot taken by the tests → picture in docs/. */
 const PUBLISHED: Record<string, string> = {
   'desktop.png': 'playground.png',
   'phone.png': 'playground-phone.png',
   'desktop-blocked-cached.png': 'playground-blocked.png',
-  'desktop-follow-thanks-botbuilder.png': 'playground-follow.png',
 };
 
 const folder = mkdtempSync(join(tmpdir(), 'playground-screenshots-'));
