@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 import { request, type Dispatcher } from 'undici';
 import { AccessTokenError, GraphRequestError, type InstagramProfileError } from '../errors.js';
-import { type Deadline, deadlineController, delay, untilAborted } from '../internal/abort.js';
+import { Deadline, delay, untilAborted } from '../internal/abort.js';
 import { parseJson } from '../internal/json.js';
 import { readBounded } from '../internal/readBounded.js';
 import { createRedactor, redactError, type Redact } from '../internal/redact.js';
@@ -112,7 +112,7 @@ export class GraphTransport {
   }
 
   async #call<T extends object>(call: GraphCall<T>, observation: GraphCallObservation | undefined): Promise<T> {
-    const deadline = deadlineController(call.timeout, call.signal);
+    const deadline = new Deadline(call.timeout, call.signal);
     try {
       const token = await this.#token(call.businessId, deadline);
       const redact = this.#staticRedact ?? createRedactor([token, this.#options.appSecret]);
@@ -141,14 +141,14 @@ export class GraphTransport {
   async #token(businessId: string | undefined, deadline: Deadline): Promise<string> {
     const provider = this.#options.accessToken;
     if (typeof provider === 'string') {
-      if (deadline.signal.aborted) throw this.#requestFailure(deadline.signal.reason, this.#knownRedact, deadline);
+      if (deadline.aborted) throw this.#requestFailure(deadline.reason, this.#knownRedact, deadline);
       return provider;
     }
     let token: string;
     try {
       token = await untilAborted(tokenFor(provider, businessId, deadline.signal, this.#knownRedact), deadline.signal);
     } catch (error) {
-      if (deadline.signal.aborted) throw this.#requestFailure(error, this.#knownRedact, deadline);
+      if (deadline.aborted) throw this.#requestFailure(error, this.#knownRedact, deadline);
       if (error instanceof AccessTokenError) {
         const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
         log('accessToken function failed for business %s%s', businessId ?? '(none)', cause);
@@ -183,7 +183,7 @@ export class GraphTransport {
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(this.#url(call, token), { method: call.method, headers, body: call.body, signal: deadline.signal, dispatcher: this.#options.dispatcher });
+      response = await request(this.#url(call, token), { method: call.method, headers, body: call.body, signal: deadline, dispatcher: this.#options.dispatcher });
     } catch (error) {
       return { error: this.#requestFailure(error, redact, deadline), responded: false };
     }
@@ -216,7 +216,7 @@ export class GraphTransport {
   #requestFailure(error: unknown, redact: Redact, deadline: Deadline): GraphRequestError {
     const { name } = this.#options;
     if (deadline.timedOut) return new GraphRequestError(`The ${name} did not answer within ${deadline.ms} ms`, 'GRAPH_TIMEOUT');
-    if (deadline.signal.aborted) return new GraphRequestError(`The ${name} call was aborted`, 'GRAPH_ABORTED', { cause: redactError(error, redact) });
+    if (deadline.aborted) return new GraphRequestError(`The ${name} call was aborted`, 'GRAPH_ABORTED', { cause: redactError(error, redact) });
     const cause = redactError(error, redact);
     const detail = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}` : String(cause);
     log('network error: %s', detail);

@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+
 /** A promise that resolves after `ms`, or rejects as soon as `signal` aborts. Uses the global timers, so fake timers drive it in tests. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -14,48 +16,90 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export interface Deadline {
-  readonly signal: AbortSignal;
-  /** True when the deadline, not the parent signal, aborted. */
-  readonly timedOut: boolean;
+/**
+ * A call's deadline: it aborts when `ms` elapse or when `parent` aborts, whichever is first;
+ * `timedOut` tells the two apart. `dispose()` must be called to release the timer and the
+ * parent listener.
+ *
+ * Making an AbortController costs Node 20 some 5 µs, more than the rest of a Graph call's own
+ * work, so none is made unless someone asks for `signal` (a token function, a retry's wait).
+ * undici takes the deadline itself as its `signal`: its `request()` accepts an EventEmitter
+ * that emits 'abort' and carries `aborted` and `reason`.
+ */
+export class Deadline extends EventEmitter {
   /** The deadline's length, in ms. */
   readonly ms: number;
-  /** Time left before the deadline, in ms, on the monotonic clock (`performance.now`). */
-  remaining(): number;
-  dispose(): void;
-}
+  readonly #startedAt = performance.now();
+  #aborted = false;
+  #reason: unknown;
+  #timedOut = false;
+  #timer: NodeJS.Timeout | undefined;
+  #parent: AbortSignal | undefined;
+  #onParentAbort: (() => void) | undefined;
+  #controller: AbortController | undefined;
 
-/**
- * An AbortController that aborts when `parent` aborts or when `ms` elapse, whichever is
- * first. `timedOut` tells the two apart. `dispose()` must be called to release the timer.
- */
-export function deadlineController(ms: number, parent?: AbortSignal): Deadline {
-  const controller = new AbortController();
-  const startedAt = performance.now();
-  let timedOut = false;
-  const onParentAbort = () => {
-    // Once the parent aborted, the deadline can no longer be what ended the call.
-    clearTimeout(timer);
-    controller.abort(parent?.reason);
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error(`timed out after ${ms} ms`));
-  }, ms);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    ms,
-    remaining: () => ms - (performance.now() - startedAt),
-    dispose() {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
-    },
-  };
+  constructor(ms: number, parent?: AbortSignal) {
+    super();
+    this.ms = ms;
+    if (parent?.aborted) {
+      this.#abort(parent.reason);
+      return;
+    }
+    // The deadline as an argument, so that no closure is made per call.
+    this.#timer = setTimeout(Deadline.#expire, ms, this);
+    if (parent) {
+      this.#parent = parent;
+      // Once the parent aborted, the deadline can no longer be what ended the call.
+      this.#onParentAbort = () => this.#abort(parent.reason);
+      parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    }
+  }
+
+  static #expire(this: void, deadline: Deadline): void {
+    deadline.#timedOut = true;
+    deadline.#abort(new Error(`timed out after ${deadline.ms} ms`));
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get reason(): unknown {
+    return this.#reason;
+  }
+
+  /** True when the deadline, not the parent signal, aborted. */
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** An AbortSignal that follows the deadline, made on first use. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Time left before the deadline, in ms, on the monotonic clock (`performance.now`). */
+  remaining(): number {
+    return this.ms - (performance.now() - this.#startedAt);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    if (this.#onParentAbort) this.#parent?.removeEventListener('abort', this.#onParentAbort);
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    clearTimeout(this.#timer);
+    this.#controller?.abort(reason);
+    this.emit('abort');
+  }
 }
 
 /**

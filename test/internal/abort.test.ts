@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { deadlineController, delay, untilAborted } from '../../src/internal/abort.js';
+import { Deadline, delay, untilAborted } from '../../src/internal/abort.js';
 
 describe('internal/abort', () => {
   let clock: sinon.SinonFakeTimers;
@@ -61,9 +61,9 @@ describe('internal/abort', () => {
     });
   });
 
-  describe('deadlineController', () => {
+  describe('Deadline', () => {
     it('should abort when the time is up, and say it timed out', async () => {
-      const deadline = deadlineController(50);
+      const deadline = new Deadline(50);
       await clock.tickAsync(49);
       expect(deadline.signal.aborted).to.equal(false);
       await clock.tickAsync(1);
@@ -74,7 +74,7 @@ describe('internal/abort', () => {
 
     it("should abort with the parent's reason when the parent aborts first, and not say it timed out", async () => {
       const parent = new AbortController();
-      const deadline = deadlineController(50, parent.signal);
+      const deadline = new Deadline(50, parent.signal);
       const reason = new Error('caller gave up');
       parent.abort(reason);
       expect(deadline.signal.aborted).to.equal(true);
@@ -86,7 +86,7 @@ describe('internal/abort', () => {
     });
 
     it('should start aborted under a parent already aborted', () => {
-      const deadline = deadlineController(50, AbortSignal.abort('gone'));
+      const deadline = new Deadline(50, AbortSignal.abort('gone'));
       expect([deadline.signal.aborted, deadline.signal.reason, deadline.timedOut]).to.deep.equal([true, 'gone', false]);
       expect(clock.countTimers()).to.equal(0);
       deadline.dispose();
@@ -95,7 +95,7 @@ describe('internal/abort', () => {
     it('should tell the time left on the monotonic clock, and its length', () => {
       const monotonic = sinon.useFakeTimers({ toFake: ['performance'], now: 0 });
       try {
-        const deadline = deadlineController(500);
+        const deadline = new Deadline(500);
         monotonic.tick(120);
         expect(deadline.remaining()).to.equal(380);
         expect(deadline.ms).to.equal(500);
@@ -108,7 +108,7 @@ describe('internal/abort', () => {
     it('should release the timer and the parent listener on dispose', async () => {
       const parent = new AbortController();
       const remove = sinon.spy(parent.signal, 'removeEventListener');
-      const deadline = deadlineController(50, parent.signal);
+      const deadline = new Deadline(50, parent.signal);
       expect(clock.countTimers()).to.equal(1);
       deadline.dispose();
       expect(clock.countTimers()).to.equal(0);
@@ -116,6 +116,50 @@ describe('internal/abort', () => {
       parent.abort();
       await clock.tickAsync(100);
       expect(deadline.signal.aborted).to.equal(false);
+    });
+    it('should make no AbortController until its signal is read', async () => {
+      const made = sinon.spy(globalThis, 'AbortController');
+      try {
+        const deadline = new Deadline(50, new AbortController().signal);
+        expect(made.callCount).to.equal(1); // the parent's, made above
+        await clock.tickAsync(50);
+        expect(made.callCount).to.equal(1);
+        expect(deadline.signal.aborted).to.equal(true);
+        expect(made.callCount).to.equal(2);
+        deadline.dispose();
+      } finally {
+        made.restore();
+      }
+    });
+
+    it("should carry aborted and reason, and emit 'abort' once, as undici's request() listens to an EventEmitter signal", async () => {
+      const deadline = new Deadline(50);
+      const listener = sinon.spy();
+      deadline.once('abort', listener);
+      expect([deadline.aborted, deadline.reason]).to.deep.equal([false, undefined]);
+      await clock.tickAsync(50);
+      expect(listener.callCount).to.equal(1);
+      expect(deadline.aborted).to.equal(true);
+      expect(String(deadline.reason)).to.include('50 ms');
+      deadline.dispose();
+    });
+
+    it('should abort a signal read before the end when the time is up', async () => {
+      const deadline = new Deadline(50);
+      const { signal } = deadline;
+      await clock.tickAsync(50);
+      expect(signal.aborted).to.equal(true);
+      expect(signal.reason).to.equal(deadline.reason);
+    });
+
+    it("should emit 'abort' with the parent's reason when the parent aborts", () => {
+      const parent = new AbortController();
+      const deadline = new Deadline(50, parent.signal);
+      const listener = sinon.spy();
+      deadline.once('abort', listener);
+      parent.abort('caller');
+      expect([listener.callCount, deadline.aborted, deadline.reason, deadline.timedOut]).to.deep.equal([1, true, 'caller', false]);
+      deadline.dispose();
     });
   });
 
