@@ -18,12 +18,6 @@ export interface TurnLookupFunctions {
   readonly changesOf?: (lookup: ProfileLookup) => ProfileChange | undefined;
 }
 
-/** What a turn has worked out so far. `answer` is kept settled when it came at once, so `profile()` needs no extra hop. */
-interface Memo {
-  readonly event: InstagramEvent | undefined;
-  answer?: ProfileLookup | Promise<ProfileLookup>;
-}
-
 const NOT_INSTAGRAM: ProfileLookup = Object.freeze({ status: 'not-instagram' });
 
 /** The per-turn handle the middleware leaves in turnState: nothing is computed until a handler asks. */
@@ -31,7 +25,10 @@ export class TurnHandle implements TurnProfileHandle {
   readonly handleVersion = 1;
   readonly #activity: unknown;
   readonly #functions: TurnLookupFunctions;
-  #memo: Memo | undefined;
+  #recognized = false;
+  #event: InstagramEvent | undefined;
+  /** Kept settled when it came at once, so `profile()` needs no extra hop. */
+  #kept: ProfileLookup | Promise<ProfileLookup> | undefined;
 
   constructor(activity: unknown, functions: TurnLookupFunctions) {
     this.#activity = activity;
@@ -39,7 +36,11 @@ export class TurnHandle implements TurnProfileHandle {
   }
 
   event(): InstagramEvent | undefined {
-    return (this.#memo ??= { event: this.#functions.recognize(this.#activity) }).event;
+    if (!this.#recognized) {
+      this.#event = this.#functions.recognize(this.#activity);
+      this.#recognized = true;
+    }
+    return this.#event;
   }
 
   load(): Promise<ProfileLookup> {
@@ -59,7 +60,7 @@ export class TurnHandle implements TurnProfileHandle {
 
   /** The change the turn's lookup brought: waits for a lookup already started, never starts one. Never rejects. */
   async changes(): Promise<ProfileChange | undefined> {
-    const answer = this.#memo?.answer;
+    const answer = this.#kept;
     if (answer === undefined || this.#functions.changesOf === undefined) return undefined;
     return this.#functions.changesOf(await answer);
   }
@@ -71,7 +72,7 @@ export class TurnHandle implements TurnProfileHandle {
 
   /** The turn's answer: worked out on first need and kept; `forceRefresh` replaces it with a new one. */
   #answer(forceRefresh: boolean): ProfileLookup | Promise<ProfileLookup> {
-    const kept = this.#memo?.answer;
+    const kept = this.#kept;
     if (kept !== undefined && !forceRefresh) return kept;
     let answer: ProfileLookup | Promise<ProfileLookup>;
     try {
@@ -84,7 +85,7 @@ export class TurnHandle implements TurnProfileHandle {
       answer = { status: 'unavailable', error: new InstagramProfileError('The profile lookup failed unexpectedly', 'LOOKUP_FAILED', { cause: error }) };
     }
     observeLookup(answer);
-    (this.#memo ??= { event: undefined }).answer = answer;
+    this.#kept = answer;
     return answer;
   }
 }

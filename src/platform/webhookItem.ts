@@ -68,13 +68,14 @@ export function readMessagingItem(raw: unknown, entry: EntryRef, standby: boolea
   const customer = idOf(echo ? raw.recipient : raw.sender);
   if (!isIgsid(customer)) return undefined;
   const business = idOf(echo ? raw.sender : raw.recipient);
-  const [kind, mid] = messagingKind(raw, message, echo);
+  // A message (the common case) is told apart without the table walk.
+  const other = message ? undefined : partOf(raw);
   return {
-    kind,
+    kind: message ? (echo ? 'echo' : message.is_deleted === true ? 'deleted' : 'message') : other ? MESSAGING_KINDS.get(other.key)! : 'other',
     customerId: customer,
     businessId: isIgsid(business) ? business : entry.id,
     timeMs: epochMs(raw.timestamp) ?? entry.time,
-    mid,
+    mid: nonEmptyString((message ?? other?.value)?.mid),
     standby,
     field: undefined,
     payload: raw,
@@ -86,22 +87,22 @@ function idOf(party: unknown): unknown {
   return isRecord(party) ? party.id : undefined;
 }
 
-function messagingKind(raw: Record<string, unknown>, message: Record<string, unknown> | undefined, echo: boolean): [WebhookItemKind, string | undefined] {
-  if (message) return [echo ? 'echo' : message.is_deleted === true ? 'deleted' : 'message', nonEmptyString(message.mid)];
-  for (const [key, kind] of MESSAGING_KINDS) {
-    const part = raw[key];
-    if (isRecord(part)) return [kind, nonEmptyString(part.mid)];
-  }
-  return ['other', undefined];
-}
-
-const MESSAGING_KINDS: ReadonlyArray<readonly [string, WebhookItemKind]> = [
+/** The payload key of a messaging item that is not a message, in this order of precedence. */
+const MESSAGING_KINDS: ReadonlyMap<string, WebhookItemKind> = new Map([
   ['postback', 'postback'],
   ['reaction', 'reaction'],
   ['message_edit', 'edit'],
   ['read', 'read'],
   ['referral', 'referral'],
-];
+]);
+
+function partOf(raw: Record<string, unknown>): { key: string; value: Record<string, unknown> } | undefined {
+  for (const key of MESSAGING_KINDS.keys()) {
+    const value = raw[key];
+    if (isRecord(value)) return { key, value };
+  }
+  return undefined;
+}
 
 /**
  * Reads one item of `changes[]`. A change has no sender: the customer is the author of a
