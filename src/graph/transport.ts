@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import { request, type Dispatcher } from 'undici';
+import { Dispatcher, getGlobalDispatcher } from 'undici';
 import { AccessTokenError, GraphRequestError, type InstagramProfileError } from '../errors.js';
 import { Deadline, delay, untilAborted } from '../internal/abort.js';
 import { parseJson } from '../internal/json.js';
@@ -85,7 +85,9 @@ export interface GraphCall<T extends object> {
  */
 export class GraphTransport {
   readonly #options: GraphTransportOptions;
-  readonly #urlPrefix: string;
+  /** `http(s)://host[:port]` and `[/prefix]/<version>/`: undici takes them apart, so no URL is parsed per call. */
+  readonly #origin: string;
+  readonly #pathPrefix: string;
   /** For a token string: every call has the same secrets. */
   readonly #staticRedact: Redact | undefined;
   readonly #recentTokens: string[] = [];
@@ -95,7 +97,9 @@ export class GraphTransport {
 
   constructor(options: GraphTransportOptions) {
     this.#options = options;
-    this.#urlPrefix = `${options.graphUrl}/${options.apiVersion}/`;
+    const base = new URL(options.graphUrl);
+    this.#origin = base.origin;
+    this.#pathPrefix = `${base.pathname.replace(/\/+$/, '')}/${options.apiVersion}/`;
     const { accessToken, appSecret } = options;
     this.#staticRedact = typeof accessToken === 'string' ? createRedactor([accessToken, appSecret]) : undefined;
     this.#knownRedact = this.#staticRedact ?? createRedactor([appSecret]);
@@ -166,24 +170,28 @@ export class GraphTransport {
     this.#knownRedact = createRedactor([...this.#recentTokens, this.#options.appSecret]);
   }
 
-  #url(call: GraphCall<object>, token: string): string {
+  #path(call: GraphCall<object>, token: string): string {
     const { appSecret, now } = this.#options;
     let query = call.query ?? '';
     if (appSecret !== undefined) {
       const time = Math.floor(now() / 1000);
       query += `${query === '' ? '' : '&'}appsecret_proof=${appSecretProof(token, appSecret, time)}&appsecret_time=${time}`;
     }
-    return query === '' ? `${this.#urlPrefix}${call.path}` : `${this.#urlPrefix}${call.path}?${query}`;
+    return query === '' ? `${this.#pathPrefix}${call.path}` : `${this.#pathPrefix}${call.path}?${query}`;
   }
 
   /** One HTTP request. Returns the value, or the failure (never throws). */
   async #attempt<T extends object>(call: GraphCall<T>, token: string, redact: Redact, deadline: Deadline, observation: GraphCallObservation | undefined): Promise<{ value: T } | AttemptFailure> {
     log('%s /%s/%s (%s)', call.method, this.#options.apiVersion, call.path, call.subject);
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
-    if (call.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Dispatcher.ResponseData;
+    const withBody = call.body !== undefined;
+    const headers = headersFor(token, withBody);
+    const dispatcher = this.#options.dispatcher ?? getGlobalDispatcher();
+    const options: Dispatcher.RequestOptions = { origin: this.#origin, path: this.#path(call, token), method: call.method, headers, body: call.body, signal: deadline };
+    let response: Dispatcher.ResponseData<unknown>;
     try {
-      response = await request(this.#url(call, token), { method: call.method, headers, body: call.body, signal: deadline, dispatcher: this.#options.dispatcher });
+      // What undici's request(url, options) does, less its URL parse and options copy; `call` so that
+      // a dispatcher of another undici copy, checked by its `dispatch` only, works too.
+      response = await Dispatcher.prototype.request.call(dispatcher, options);
     } catch (error) {
       return { error: this.#requestFailure(error, redact, deadline), responded: false };
     }
@@ -226,6 +234,12 @@ export class GraphTransport {
   #badResponse(reason: string, status: number): AttemptFailure {
     return { error: new GraphRequestError(`Unexpected ${this.#options.name} reply: ${reason}`, 'GRAPH_BAD_RESPONSE', { status }), responded: true };
   }
+}
+
+function headersFor(token: string, withBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+  if (withBody) headers['content-type'] = 'application/json';
+  return headers;
 }
 
 /**

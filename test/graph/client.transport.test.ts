@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { GraphProfileClient, GraphRequestError } from '../../src/index.js';
 import { IGSID, TOKEN, adaReply, failure } from './graphMock.js';
 
@@ -40,6 +41,32 @@ describe('GraphProfileClient over a loopback server', () => {
 
   const client = (options = {}) => new GraphProfileClient({ accessToken: TOKEN, graphUrl, dispatcher: agent, retryDelay: 0, ...options });
   const halfBody = JSON.stringify(adaReply).slice(0, 20);
+
+  const answerAda: Handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(adaReply));
+  };
+
+  it("should send through undici's global dispatcher when none is given", async () => {
+    handler = answerAda;
+    const previous = getGlobalDispatcher();
+    const dispatched = sinon.spy(agent, 'dispatch');
+    setGlobalDispatcher(agent);
+    try {
+      expect((await new GraphProfileClient({ accessToken: TOKEN, graphUrl }).fetchProfile(IGSID)).name).to.equal('Ada Lovelace');
+    } finally {
+      setGlobalDispatcher(previous);
+    }
+    expect(dispatched.callCount).to.equal(1);
+  });
+
+  it('should send through a dispatcher that has only dispatch (another copy of undici)', async () => {
+    handler = answerAda;
+    const dispatchOnly = { dispatch: (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => agent.dispatch(options, handler) };
+    const c = new GraphProfileClient({ accessToken: TOKEN, graphUrl, dispatcher: dispatchOnly as unknown as Dispatcher });
+    expect((await c.fetchProfile(IGSID)).name).to.equal('Ada Lovelace');
+    expect(requests).to.equal(1);
+  });
 
   it('should read a profile over a real connection', async () => {
     handler = (_req, res) => {
