@@ -118,7 +118,8 @@ export class GraphTransport {
   async #call<T extends object>(call: GraphCall<T>, observation: GraphCallObservation | undefined): Promise<T> {
     const deadline = new Deadline(call.timeout, call.signal);
     try {
-      const token = await this.#token(call.businessId, deadline);
+      const { accessToken } = this.#options;
+      const token = typeof accessToken === 'string' ? this.#staticToken(accessToken, deadline) : await this.#token(accessToken, call.businessId, deadline);
       const redact = this.#staticRedact ?? createRedactor([token, this.#options.appSecret]);
       for (let attempt = 0; ; attempt++) {
         const outcome = await this.#attempt(call, token, redact, deadline, observation);
@@ -142,12 +143,7 @@ export class GraphTransport {
   }
 
   /** The token, raced against the deadline: a token function that hangs ends with the call. */
-  async #token(businessId: string | undefined, deadline: Deadline): Promise<string> {
-    const provider = this.#options.accessToken;
-    if (typeof provider === 'string') {
-      if (deadline.aborted) throw this.#requestFailure(deadline.reason, this.#knownRedact, deadline);
-      return provider;
-    }
+  async #token(provider: Exclude<AccessTokenProvider, string>, businessId: string | undefined, deadline: Deadline): Promise<string> {
     let token: string;
     try {
       token = await untilAborted(tokenFor(provider, businessId, deadline.signal, this.#knownRedact), deadline.signal);
@@ -160,6 +156,12 @@ export class GraphTransport {
       throw error;
     }
     this.#remember(token);
+    return token;
+  }
+
+  /** A token string, without a promise: a signal already aborted still ends the call before any request. */
+  #staticToken(token: string, deadline: Deadline): string {
+    if (deadline.aborted) throw this.#requestFailure(deadline.reason, this.#knownRedact, deadline);
     return token;
   }
 
