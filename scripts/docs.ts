@@ -1,7 +1,7 @@
 // npm run docs: takes the last full bench/soak/fuzz results into docs/figures/, then rewrites
 // the figure tables of README.md, docs/performance.md and docs/reliability.md from them.
 // The only script that writes into docs/: tests only compare (test/readme/figures.test.ts).
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIGURES_DIR, renderPages } from './figures.js';
 
@@ -13,6 +13,18 @@ const RESULTS: Array<[from: string, to: string, isFullRun: (json: { mode?: strin
   ['bench/soak.json', 'soak.json', () => true],
   ['bench/fuzz.json', 'fuzz.json', () => true],
 ];
+
+// Earlier full runs of the same code, given as arguments (`npm run docs -- run1.json run2.json`):
+// kept as bench-earlier-N.json for the spread across runs, replacing any kept before.
+const earlierRuns = process.argv.slice(2);
+if (earlierRuns.length > 0) {
+  for (const name of readdirSync(join(root, FIGURES_DIR))) if (/^bench-earlier-\d+\.json$/.test(name)) rmSync(join(root, FIGURES_DIR, name));
+  earlierRuns.forEach((file, i) => {
+    if (JSON.parse(readFileSync(file, 'utf8')).mode !== 'full') throw new Error(`${file} is not a full run`);
+    copyFileSync(file, join(root, FIGURES_DIR, `bench-earlier-${i + 1}.json`));
+    console.log(`${file} → ${join(FIGURES_DIR, `bench-earlier-${i + 1}.json`)}`);
+  });
+}
 
 for (const [from, to, isFullRun] of RESULTS) {
   if (!existsSync(join(root, from))) continue;

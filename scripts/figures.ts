@@ -3,7 +3,7 @@
 // of the earlier bench method, kept for comparison). `npm run docs` writes them;
 // test/readme/figures.test.ts fails when a page differs from what these functions render.
 // docs/performance.md's own tables come from bench/report.ts.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Figure } from '../bench/lib.js';
 import type { Results, RowResult } from '../bench/method/types.js';
@@ -43,6 +43,8 @@ export interface FuzzFigures {
 
 export interface AllFigures {
   bench: Results;
+  /** Earlier full runs of the same code (`bench-earlier-*.json`), for the spread across runs. */
+  earlier: Results[];
   before: BeforeFigures;
   soak: SoakFigures;
   fuzz: FuzzFigures;
@@ -52,7 +54,11 @@ export const FIGURES_DIR = join('docs', 'figures');
 
 export function readFigures(root: string): AllFigures {
   const read = (name: string) => JSON.parse(readFileSync(join(root, FIGURES_DIR, `${name}.json`), 'utf8'));
-  return { bench: read('bench'), before: read('bench-before'), soak: read('soak'), fuzz: read('fuzz') };
+  const earlier = readdirSync(join(root, FIGURES_DIR))
+    .filter((name) => /^bench-earlier-\d+\.json$/.test(name))
+    .sort()
+    .map((name) => read(name.slice(0, -'.json'.length)) as Results);
+  return { bench: read('bench'), earlier, before: read('bench-before'), soak: read('soak'), fuzz: read('fuzz') };
 }
 
 /** The same number format as `npm run bench` prints. */
@@ -107,23 +113,32 @@ function spread(row: RowResult): string {
 /** The rows the README sums up, in this order; the rest are in docs/performance.md. */
 const SUMMARY_ROWS = ['graph-calls-1-instance', 'memory-per-entry', 'hot-path-vs-noop', 'warm-lookup', 'e2e-vs-bare', 'client-cpu-vs-undici'];
 
+/** The medians of one row over the last run and the earlier ones, as "min–max". */
+function acrossRuns(row: RowResult, runs: Results[]): string {
+  const medians = runs.map((run) => run.rows.find((r) => r.id === row.id)?.median).filter((m): m is number => typeof m === 'number');
+  if (medians.length < 2) return '–';
+  const digits = row.compare === 'difference' ? 1 : 2;
+  return `${Math.min(...medians).toFixed(digits)}–${Math.max(...medians).toFixed(digits)}`;
+}
+
 /** The README's one short table. */
-export function renderSummary({ bench, soak, fuzz }: AllFigures): string {
+export function renderSummary({ bench, earlier, soak, fuzz }: AllFigures): string {
   const byId = new Map(bench.rows.map((row) => [row.id, row]));
+  const runs = [bench, ...earlier];
   const rows = SUMMARY_ROWS.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [`| ${row.title} | ${spread(row)} | ${row.target ?? 'report'}: ${row.met === null ? 'reported' : row.met ? 'met' : '**missed**'} |`] : [];
+    return row ? [`| ${row.title} | ${spread(row)} | ${acrossRuns(row, runs)} | ${row.target ?? 'report'}: ${row.met === null ? 'reported' : row.met ? 'met' : '**missed**'} |`] : [];
   });
   const targets = bench.rows.filter((row) => row.met !== null);
   const met = targets.filter((row) => row.met).length;
   return [
-    '| figure | last full run: median [min–max] | target |',
-    '|---|---|---|',
+    `| figure | last full run: median [min–max] | medians over ${runs.length} full runs | target |`,
+    '|---|---|---|---|',
     ...rows,
-    `| Soak: ${thousands(soak.turns)} turns, 5 % faults | ${thousands(Math.round(soak.turnsPerSecond))} turns/s, heap ${heapRange(soak)} MiB, ${soak.unhandledRejections} unhandled rejections | no rejection, no warning, flat heap: ${soak.unhandledRejections === 0 && soak.warnings === 0 ? 'met' : '**missed**'} |`,
-    `| Property tests: ${fuzz.properties.length} properties | ${thousands(fuzz.runs)} runs each, all held | all hold: met |`,
+    `| Soak: ${thousands(soak.turns)} turns, 5 % faults | ${thousands(Math.round(soak.turnsPerSecond))} turns/s, heap ${heapRange(soak)} MiB, ${soak.unhandledRejections} unhandled rejections | – | no rejection, no warning, flat heap: ${soak.unhandledRejections === 0 && soak.warnings === 0 ? 'met' : '**missed**'} |`,
+    `| Property tests: ${fuzz.properties.length} properties | ${thousands(fuzz.runs)} runs each, all held | – | all hold: met |`,
     '',
-    `Benchmarks: ${met} of ${targets.length} targets met (${day(bench.machine.date)}, ${bench.machine.cores} cores, ${bench.pairs} pairs of fresh processes, load average ${(bench.machine.loadBefore[0] ?? 0).toFixed(1)} → ${(bench.machine.loadAfter[0] ?? 0).toFixed(1)}); every row, its baseline, its spread and what the rest of the cost is: [docs/performance.md](docs/performance.md). Fault matrix, limits, soak and property tests: [docs/reliability.md](docs/reliability.md).`,
+    `Benchmarks (\`npm run bench\`, on ${bench.machine.cpu}, Node ${bench.machine.node}): ${met} of ${targets.length} targets met in the last full run (${day(bench.machine.date)}, ${bench.machine.cores} cores, ${bench.pairs} pairs of fresh processes, load average ${(bench.machine.loadBefore[0] ?? 0).toFixed(1)} → ${(bench.machine.loadAfter[0] ?? 0).toFixed(1)}); every row, its baseline, its spread and what the rest of the cost is: [docs/performance.md](docs/performance.md). Fault matrix, limits, soak and property tests: [docs/reliability.md](docs/reliability.md).`,
   ].join('\n');
 }
 
