@@ -70,7 +70,7 @@ each measured as a ratio (or a difference) against a baseline **in the same run*
 - Anything that crosses HTTP talks to a loopback stand-in for the platform
   (\`bench/platform/server.ts\`) in its own process, which also posts the signed webhooks and
   times replies, so a bot's CPU figures count the bot alone.
-- Figures are **CPU time** of the measured process (`process.cpuUsage`, GC threads included)
+- Figures are **CPU time** of the measured process (\`process.cpuUsage\`, GC threads included)
   wherever they are not latencies: on a shared machine another process's burst stretches wall
   time 2× and more, while the CPU a process spent barely moves.
 - Progress: a line per stage and per 5 % of the run, with the time elapsed and left.
