@@ -146,7 +146,7 @@ export class GraphTransport {
   async #token(provider: Exclude<AccessTokenProvider, string>, businessId: string | undefined, deadline: Deadline): Promise<string> {
     let token: string;
     try {
-      token = await untilAborted(tokenFor(provider, businessId, deadline.signal, this.#knownRedact), deadline.signal);
+      token = await untilAborted(tokenFor(provider, businessId, deadline, this.#knownRedact), deadline);
     } catch (error) {
       if (deadline.aborted) throw this.#requestFailure(error, this.#knownRedact, deadline);
       if (error instanceof AccessTokenError) {

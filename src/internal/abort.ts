@@ -103,26 +103,26 @@ export class Deadline extends EventEmitter {
 }
 
 /**
- * `promise`, or a rejection with the signal's reason as soon as `signal` aborts, whichever
- * comes first. For work we cannot cancel (a user's token function): the caller stops
- * waiting; a late rejection of the abandoned promise is swallowed, not reported as unhandled.
+ * `promise`, or a rejection with the deadline's reason as soon as it aborts, whichever comes
+ * first. For work we cannot cancel (a user's token function): the caller stops waiting; a
+ * late rejection of the abandoned promise is swallowed, not reported as unhandled.
  */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+export function untilAborted<T>(promise: Promise<T>, deadline: Deadline): Promise<T> {
+  if (deadline.aborted) {
     promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
+    return Promise.reject(deadline.reason);
   }
   return new Promise<T>((resolve, reject) => {
     // The handlers below stay attached, so a late rejection is never unhandled.
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => reject(deadline.reason);
+    deadline.once('abort', onAbort);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        deadline.removeListener('abort', onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        deadline.removeListener('abort', onAbort);
         reject(error);
       },
     );

@@ -102,6 +102,30 @@ describe('Graph transport', () => {
       expect(signal?.aborted).to.equal(true);
     });
 
+    it('should hand a signal that is already aborted to an accessToken function reading it after the deadline', async () => {
+      let options: { signal: AbortSignal } | undefined;
+      const provider = (_businessId: string | undefined, given: { signal: AbortSignal }) => {
+        options = given;
+        return new Promise<string>(() => {});
+      };
+      const pending = failure(graph.client({ accessToken: provider, timeout: 300 }).fetchProfile(IGSID));
+      await clock.tickAsync(300);
+      await pending;
+      expect(options?.signal.aborted).to.equal(true);
+    });
+
+    it('should make no AbortController for an accessToken function that never reads its signal', async () => {
+      graph.reply(200, adaReply);
+      const client = graph.client({ accessToken: () => TOKEN });
+      const made = sinon.spy(globalThis, 'AbortController');
+      try {
+        expect((await client.fetchProfile(IGSID)).id).to.equal(IGSID);
+      } finally {
+        made.restore();
+      }
+      expect(made.callCount).to.equal(0);
+    });
+
     it("should end with GRAPH_ABORTED when the caller's signal aborts while the accessToken function runs", async () => {
       const controller = new AbortController();
       const pending = failure(graph.client({ accessToken: () => new Promise<string>(() => {}), timeout: 3_000 }).fetchProfile(IGSID, { signal: controller.signal }));
