@@ -183,7 +183,7 @@ export const GROUPS: GroupSpec[] = [
         unit: 'CPU-µs/call',
         ours: ['ours', 'cpuMicrosPerCall'],
         baseline: ['undici', 'cpuMicrosPerCall'],
-        baselineName: 'a bare undici request() + body.json() loop on the same dispatcher',
+        baselineName: 'a bare undici dispatcher.request({ origin, path }) + body.json() loop on the same dispatcher',
         target: atMost(1.15),
         meaning: '`GraphProfileClient.fetchProfile` with its defaults (IGSID check, whole-call deadline, usage headers, bounded body read, reply validation, typed errors, metrics hooks) at 64 in flight over 10 000 IGSIDs, CPU of the calling process.',
       },

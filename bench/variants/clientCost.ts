@@ -1,6 +1,6 @@
 // Client CPU per Graph profile read at 64 in flight over 10 000 IGSIDs: GraphProfileClient with
-// its defaults (deadline, usage headers, reply checks, metrics hooks) vs a bare undici `request()` loop.
-import { Agent, request } from 'undici';
+// its defaults (deadline, usage headers, reply checks, metrics hooks) vs a bare undici dispatcher.request() loop.
+import { Agent } from 'undici';
 import { cpuMicros, repeatMedian, sizes } from '../lib.js';
 import type { Variant } from '../method/types.js';
 import { loadRoot } from '../pkg.js';
@@ -41,8 +41,13 @@ export const variants: Record<string, Variant> = {
     const client = new GraphProfileClient({ accessToken: ACCESS_TOKEN, graphUrl: server, dispatcher });
     return (igsid) => client.fetchProfile(igsid, { businessId: BUSINESS });
   }),
-  undici: measure(async (server, dispatcher) => async (igsid) => {
-    const { body } = await request(`${server}/v26.0/${igsid}?fields=${FIELDS}&access_token=${ACCESS_TOKEN}`, { dispatcher });
-    return body.json();
+  // The dispatcher's own request({ origin, path }), as ours calls it: the top-level request(url)
+  // parses a URL and copies its options per call, about 10–25 µs more, which would flatter ours.
+  undici: measure(async (server, dispatcher) => {
+    const origin = new URL(server).origin;
+    return async (igsid) => {
+      const { body } = await dispatcher.request({ origin, path: `/v26.0/${igsid}?fields=${FIELDS}&access_token=${ACCESS_TOKEN}`, method: 'GET' });
+      return body.json();
+    };
   }),
 };
