@@ -111,7 +111,7 @@ function spread(row: RowResult): string {
 }
 
 /** The rows the README sums up, in this order; the rest are in docs/performance.md. */
-const SUMMARY_ROWS = ['graph-calls-1-instance', 'memory-per-entry', 'hot-path-vs-noop', 'warm-lookup', 'e2e-vs-bare', 'client-cpu-vs-undici'];
+const SUMMARY_ROWS = ['graph-calls-1-instance', 'memory-per-entry', 'hot-path-vs-noop', 'warm-lookup', 'webhook-instagram-batch-10', 'webhook-agents-batch-10', 'first-reply-p99', 'e2e-vs-bare', 'client-cpu-vs-undici'];
 
 /** The medians of one row over the last run and the earlier ones, as "min–max". */
 function acrossRuns(row: RowResult, runs: Results[]): string {
