@@ -4,6 +4,7 @@
 // rejection or warning, with a progress line every 5 %. `runSoak` is also what the short soak
 // test in `npm test` runs.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -13,6 +14,7 @@ import { Agent, request } from 'undici';
 import { InstagramProfileMiddleware } from 'botbuilder-instagram-profile';
 import type { TurnContext } from 'botbuilder';
 import { InstagramAdapter } from 'botbuilder-instagram-profile/adapter';
+import { describeMachine } from './method/machine.js';
 
 export interface SoakReport {
   turns: number;
@@ -171,5 +173,22 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
     console.log(`event-loop delay p99: ${report.eventLoopDelayP99Ms.toFixed(1)} ms; unhandled rejections: ${report.unhandledRejections}; warnings: ${report.warnings.length}`);
     console.log(`lookups: ${JSON.stringify(report.lookups)}`);
     console.log(`replies lost after retries: ${report.sendFailures} (${(report.lostReplyRate * 100).toFixed(3)} %; target ≤ 0.1 %)`);
+    // What `npm run docs` takes into docs/figures/soak.json (scripts/figures.ts SoakFigures).
+    const machine = describeMachine();
+    const figures = {
+      date: machine.date.slice(0, 10),
+      machine: `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+      turns: report.turns,
+      seconds: Math.round(report.seconds),
+      turnsPerSecond: report.turnsPerSecond,
+      samples: report.samples.map(([n, heap, rss]) => [n, Math.round(heap * 10) / 10, Math.round(rss * 10) / 10]),
+      eventLoopDelayP99Ms: Math.round(report.eventLoopDelayP99Ms),
+      unhandledRejections: report.unhandledRejections,
+      warnings: report.warnings.length,
+      lookups: report.lookups,
+      sendFailures: report.sendFailures,
+    };
+    writeFileSync(new URL('soak.json', import.meta.url), `${JSON.stringify(figures, null, 2)}\n`);
+    console.log('written to bench/soak.json (npm run docs takes it into the docs)');
   });
 }
