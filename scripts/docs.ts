@@ -8,10 +8,10 @@ import { FIGURES_DIR, renderPages } from './figures.js';
 const root = process.cwd();
 
 /** Results the bench scripts write (git-ignored), and the committed copy each becomes. */
-const RESULTS: Array<[from: string, to: string, isFullRun: (json: { mode?: string }) => boolean]> = [
+const RESULTS: Array<[from: string, to: string, isFullRun: (json: { mode?: string; turns?: number; runs?: number }) => boolean]> = [
   ['bench/results.json', 'bench.json', (json) => json.mode === 'full'],
-  ['bench/soak.json', 'soak.json', () => true],
-  ['bench/fuzz.json', 'fuzz.json', () => true],
+  ['bench/soak.json', 'soak.json', (json) => (json.turns ?? 0) >= 1_000_000],
+  ['bench/fuzz.json', 'fuzz.json', (json) => (json.runs ?? 0) >= 100_000],
 ];
 
 // Earlier full runs of the same code, given as arguments (`npm run docs -- run1.json run2.json`):
@@ -29,7 +29,7 @@ if (earlierRuns.length > 0) {
 for (const [from, to, isFullRun] of RESULTS) {
   if (!existsSync(join(root, from))) continue;
   if (!isFullRun(JSON.parse(readFileSync(join(root, from), 'utf8')))) {
-    console.log(`${from}: not a full run, left out (run it without --quick/--tiny)`);
+    console.log(`${from}: not a full run, left out (a full bench, a 1 000 000-turn soak, a 100 000-run fuzz)`);
     continue;
   }
   copyFileSync(join(root, from), join(root, FIGURES_DIR, to));
