@@ -82,7 +82,7 @@ export function renderBenchTable({ before: bench }: AllFigures): string {
 }
 
 export function renderFuzz({ fuzz }: AllFigures): string {
-  const each = fuzz.properties.map((p) => `${p.name} ${p.seconds} s`).join(', ');
+  const each = fuzz.properties.map((p) => `${p.name}: ${p.seconds} s`).join('; ');
   return `Last \`npm run fuzz\` (${fuzz.date}, ${fuzz.machine}): all ${fuzz.properties.length} properties held for ${thousands(fuzz.runs)} runs each — ${each}; ${minutes(fuzz.totalSeconds)} in all.${fuzz.note ? ` ${fuzz.note}` : ''}`;
 }
 
@@ -94,7 +94,7 @@ function heapRange(soak: SoakFigures): string {
 export function renderSoak({ soak }: AllFigures): string {
   const lookups = Object.entries(soak.lookups).map(([name, count]) => `${thousands(count)} ${name}`).join(', ');
   return [
-    `Last full soak (\`npm run soak\`, ${soak.date}, ${soak.machine}): **${thousands(soak.turns)} turns in ${soak.seconds} s, ${thousands(Math.round(soak.turnsPerSecond))} turns/s**. Heap after GC ${heapRange(soak)} MiB from the first sample to the last; event-loop delay p99 ${soak.eventLoopDelayP99Ms} ms; **${soak.unhandledRejections} unhandled rejections, ${soak.warnings} warnings**. Lookups: ${lookups}; ${thousands(soak.sendFailures)} replies refused by the injected Send API faults, each a typed rejection the bot caught.${soak.note ? ` ${soak.note}` : ''}`,
+    `Last full soak (\`npm run soak\`, ${soak.date}, ${soak.machine}): **${thousands(soak.turns)} turns in ${soak.seconds} s, ${thousands(Math.round(soak.turnsPerSecond))} turns/s**. Heap after GC ${heapRange(soak)} MiB from the first sample to the last; event-loop delay p99 ${soak.eventLoopDelayP99Ms} ms; **${soak.unhandledRejections} unhandled rejections, ${soak.warnings} warnings**. Lookups: ${lookups}; ${thousands(soak.sendFailures)} replies lost for good after the Send API client's retries (${((100 * soak.sendFailures) / soak.turns).toPrecision(2)} % of turns; each a typed rejection the bot caught).${soak.note ? ` ${soak.note}` : ''}`,
     '',
     '| turns | heap MiB (after GC) | RSS MiB |',
     '|---|---|---|',
@@ -135,7 +135,7 @@ export function renderSummary({ bench, earlier, soak, fuzz }: AllFigures): strin
     `| figure | last full run: median [min–max] | medians over ${runs.length} full runs | target |`,
     '|---|---|---|---|',
     ...rows,
-    `| Soak: ${thousands(soak.turns)} turns, 5 % faults | ${thousands(Math.round(soak.turnsPerSecond))} turns/s, heap ${heapRange(soak)} MiB, ${soak.unhandledRejections} unhandled rejections | – | no rejection, no warning, flat heap: ${soak.unhandledRejections === 0 && soak.warnings === 0 ? 'met' : '**missed**'} |`,
+    `| Soak: ${thousands(soak.turns)} turns, 5 % faults | ${thousands(Math.round(soak.turnsPerSecond))} turns/s, heap ${heapRange(soak)} MiB, ${soak.unhandledRejections} unhandled rejections | – | no rejection, no warning, bounded heap: ${soak.unhandledRejections === 0 && soak.warnings === 0 ? 'met' : '**missed**'} |`,
     `| Property tests: ${fuzz.properties.length} properties | ${thousands(fuzz.runs)} runs each, all held | – | all hold: met |`,
     '',
     `Benchmarks (\`npm run bench\`, on ${bench.machine.cpu}, Node ${bench.machine.node}): ${met} of ${targets.length} targets met in the last full run (${day(bench.machine.date)}, ${bench.machine.cores} cores, ${bench.pairs} pairs of fresh processes, load average ${(bench.machine.loadBefore[0] ?? 0).toFixed(1)} → ${(bench.machine.loadAfter[0] ?? 0).toFixed(1)}); every row, its baseline, its spread and what the rest of the cost is: [docs/performance.md](docs/performance.md). Fault matrix, limits, soak and property tests: [docs/reliability.md](docs/reliability.md).`,

@@ -35,8 +35,8 @@ const runner = mocha.run((failures) => {
 
 runner.on('test end', (test) => {
   const suite = test.parent?.title.replace(/ \(property\)$/, '') ?? 'property';
-  const sameSuite = properties.filter((p) => p.name === suite || p.name.startsWith(`${suite}, `)).length;
-  properties.push({ name: sameSuite === 0 ? suite : `${suite}, ${sameSuite + 1}`, seconds: Math.round((test.duration ?? 0) / 1000) });
+  const sameSuite = properties.filter((p) => p.name === suite || p.name.startsWith(`${suite} #`)).length;
+  properties.push({ name: sameSuite === 0 ? suite : `${suite} #${sameSuite + 1}`, seconds: Math.round((test.duration ?? 0) / 1000) });
   const elapsed = performance.now() - started;
   const left = (elapsed / properties.length) * (total - properties.length);
   console.log(`\n[${clock(elapsed)}] ${properties.length} of ${total} properties (${test.state === 'passed' ? 'held' : 'FAILED'}: ${test.fullTitle()}), ~${clock(left)} left`);
