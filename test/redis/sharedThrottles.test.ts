@@ -46,7 +46,8 @@ describe('GraphProfileClient with a shared store: throttles and open circuits', 
     expect(b.heard[0]!.until - Date.now()).to.be.within(4 * MINUTE, 5 * MINUTE + 1_000);
     const held = await failure(b.client.fetchProfile(IGSID, { businessId: BUSINESS }));
     expect(held).to.be.instanceOf(RateLimitError).and.include({ status: 0 });
-    expect((held as RateLimitError).retryAfterMs).to.be.within(4 * MINUTE, 5 * MINUTE);
+    // Read back through the same clock conversion: it may come out a few ms past Meta's 5 minutes (a CI run saw 300 001).
+    expect((held as RateLimitError).retryAfterMs).to.be.within(4 * MINUTE, 5 * MINUTE + 1_000);
     b.graph.reply(200, adaReply);
     expect((await b.client.fetchProfile(IGSID, { businessId: OTHER_BUSINESS })).id, 'other businesses still call').to.equal(IGSID);
     expect(b.graph.paths).to.have.length(1);
