@@ -303,7 +303,7 @@ export class ProfileCache {
     }
     if (signal.aborted) return { status: 'unavailable', error: new GraphRequestError('The profile was forgotten while it was loading', 'GRAPH_ABORTED') };
     if (settled !== undefined) {
-      const entry = entryOf(settled, this.#now() + settled.ttl);
+      const entry = this.#entryOf(settled);
       if (flight.keep) this.#lru.set(key, entry);
       if (entry.kind !== 'profile') return entry.hit;
       if (settled.source === 'graph') return this.#graphAnswer(request, entry.profile, flight.previous ?? (settled.kind === 'profile' ? settled.previous : undefined));
@@ -356,7 +356,12 @@ export class ProfileCache {
   }
 
   #keep(key: string, settled: Settled): void {
-    this.#lru.set(key, entryOf(settled, this.#now() + settled.ttl));
+    this.#lru.set(key, this.#entryOf(settled));
+  }
+
+  /** A settled load as the LRU keeps it, living `settled.ttl` from now. */
+  #entryOf(settled: Settled): Entry {
+    return entryOf(settled, this.#now() + settled.ttl);
   }
 
   #clearNoConsentHere(key: string): boolean {
