@@ -4,6 +4,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Delivery } from '../../src/emulator/index.js';
 import { redisServerForSuite } from '../support/redisServer.js';
 import { type BotInstance, inParallel, type RoundRobinProxy, startBot, startRoundRobinProxy } from './harness.js';
+import { seeded } from '../../bench/lib.js';
 
 /*
  * Three bot processes (the botbuilder greeter's turn logic with the Redis tier) behind a
@@ -188,15 +189,3 @@ describe('three bot instances behind a load balancer, one Redis', function () {
     console.log(`      ${events.length} events + ${up.repeated.length + restarted.repeated.length} repeats in ${((Date.now() - started) / 1000).toFixed(1)} s; calls: ${callsUp} up, ${callsDown} down, ${PHASES.restarted} after restart; forget seen in ${seenByOthersAfter} ms`);
   });
 });
-
-/** A small deterministic PRNG (mulberry32): the same traffic every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
