@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FINDINGS } from './findings.js';
 import { format, spread, table, verdict } from './method/table.js';
 import type { Results, RowResult } from './method/types.js';
+import { mediansAcrossRuns } from './method/summarise.js';
 
 const files = process.argv.slice(2);
 const [last, ...earlier] = (files.length ? files : ['bench/results.json']).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Results);
@@ -14,7 +15,7 @@ const output = process.env.BENCH_REPORT ?? 'docs/performance.md';
 
 /** Medians of one row across every run given, as "min – max over N runs". */
 function acrossRuns(row: RowResult): string {
-  const medians = [last!, ...earlier].map((r) => r.rows.find((x) => x.id === row.id)?.median).filter((m): m is number => typeof m === 'number');
+  const medians = mediansAcrossRuns(row.id, [last!, ...earlier]);
   if (medians.length < 2) return '';
   const f = (n: number) => (row.compare === 'difference' ? `${n >= 0 ? '+' : ''}${n.toFixed(1)} ms` : n.toFixed(3));
   return ` Across ${medians.length} ${last!.mode} runs the median went from ${f(Math.min(...medians))} to ${f(Math.max(...medians))}.`;

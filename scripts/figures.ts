@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Figure } from '../bench/lib.js';
 import type { Results, RowResult } from '../bench/method/types.js';
+import { mediansAcrossRuns } from '../bench/method/summarise.js';
 
 /** The last full run of the earlier bench method (one process, no spread). */
 export interface BeforeFigures {
@@ -115,7 +116,7 @@ const SUMMARY_ROWS = ['graph-calls-1-instance', 'memory-per-entry', 'hot-path-vs
 
 /** The medians of one row over the last run and the earlier ones, as "min–max". */
 function acrossRuns(row: RowResult, runs: Results[]): string {
-  const medians = runs.map((run) => run.rows.find((r) => r.id === row.id)?.median).filter((m): m is number => typeof m === 'number');
+  const medians = mediansAcrossRuns(row.id, runs);
   if (medians.length < 2) return '–';
   const digits = row.compare === 'difference' ? 1 : 2;
   return `${Math.min(...medians).toFixed(digits)}–${Math.max(...medians).toFixed(digits)}`;

@@ -1,4 +1,4 @@
-import type { Metrics, RowResult, RowSpec, Target } from './types.js';
+import type { Metrics, Results, RowResult, RowSpec, Target } from './types.js';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');
@@ -85,4 +85,9 @@ export function pendingRow(group: string, row: RowSpec, reason: string): RowResu
     spreadCrossesTarget: false,
     meaning: row.meaning,
   };
+}
+
+/** One row's median in each of several runs (those that measured it), for the spread across runs. */
+export function mediansAcrossRuns(id: string, runs: readonly Results[]): number[] {
+  return runs.map((run) => run.rows.find((row) => row.id === id)?.median).filter((m): m is number => typeof m === 'number');
 }
