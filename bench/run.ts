@@ -5,23 +5,19 @@
 // `npm run bench` builds first). BENCH_CPU_PROF=dir adds `--cpu-prof` to every variant process.
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { benchArgs } from './method/args.js';
 import { externalRow } from './method/external.js';
 import { describeMachine, finish } from './method/machine.js';
-import { runVariant, startPlatform } from './method/processes.js';
+import { measurePairs } from './method/pairs.js';
+import { startPlatform } from './method/processes.js';
 import { clock, Progress } from './method/progress.js';
 import { pendingRow, summarise } from './method/summarise.js';
 import { table } from './method/table.js';
-import type { GroupSpec, Metrics, Mode, Results, RowResult } from './method/types.js';
+import type { GroupSpec, Results, RowResult } from './method/types.js';
 import { built, DIST } from './pkg.js';
 import { EXTERNAL_ROWS, GROUPS } from './rows.js';
 
-const args = process.argv.slice(2);
-const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const mode: Mode = args.includes('--tiny') ? 'tiny' : args.includes('--quick') ? 'quick' : 'full';
-const pairs = Number(option('pairs') ?? { full: 5, quick: 3, tiny: 1 }[mode]);
-const output = option('out') ?? 'bench/results.json';
-const only = option('only')?.split(',');
-if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError('--pairs must be a positive integer');
+const { args, mode, pairs, output, only } = benchArgs(process.argv.slice(2), 'bench/results.json');
 
 /** The variants a group can run with this build, and why the others cannot. */
 function plan(group: GroupSpec) {
@@ -39,19 +35,9 @@ async function measureGroup(group: GroupSpec, progress: Progress, plannedTotal: 
   if (rowsToMeasure.length === 0) return pendingRows;
   progress.stage(group.title, runnable.length * pairs);
   const server = group.server ? await startPlatform(group.server.latencyMs) : undefined;
-  const measured: Array<Map<string, Metrics>> = [];
+  let measured;
   try {
-    for (let pair = 0; pair < pairs; pair++) {
-      // A B, B A, …: drift and warm machines hit both sides alike.
-      const order = pair % 2 === 0 ? runnable : [...runnable].reverse();
-      const metrics = new Map<string, Metrics>();
-      for (const variant of order) {
-        const context = { mode, ...(server ? { server: server.url } : {}) };
-        metrics.set(variant.name, await runVariant(group.module, variant.name, context, { nodeArgs: group.nodeArgs ?? [], profileName: `${group.id}-${variant.name}-${pair}` }));
-        progress.processDone(`${group.title} ${variant.name}, pair ${pair + 1}/${pairs}`, group.estimate[mode], plannedTotal);
-      }
-      measured.push(metrics);
-    }
+    measured = await measurePairs(group, runnable, { pairs, context: { mode, ...(server ? { server: server.url } : {}) }, progress, plannedTotal });
   } catch (error) {
     progress.note(`${group.title} failed: ${String(error)}`);
     return [...group.rows.filter((row) => rowsToMeasure.includes(row)).map((row) => ({ ...pendingRow(group.id, row, `failed: ${String(error)}`), status: 'failed' as const })), ...pendingRows];

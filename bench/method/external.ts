@@ -14,12 +14,12 @@ interface ExternalRow {
 }
 
 /**
- * A row another script measured (the shared tier's `bench/multiInstance*.ts` writes
+ * A row another script measured (the shared tier's `bench/redis.ts` writes
  * `bench/redis-results.json`): taken from its row whose id matches, with its own median and
  * spread; pending while the file or the row is missing.
  */
 export function externalRow(row: RowSpec, path: string, idPattern: RegExp): RowResult {
-  if (!existsSync(path)) return pendingRow('external', row, `pending: ${path} not found (bench/multiInstance*.ts writes it)`);
+  if (!existsSync(path)) return pendingRow('external', row, `pending: ${path} not found (bench/redis.ts writes it)`);
   const json = JSON.parse(readFileSync(path, 'utf8')) as { rows?: ExternalRow[]; figures?: ExternalRow[] };
   const found = (json.rows ?? json.figures ?? []).find((r) => r.id !== undefined && idPattern.test(r.id));
   const median = found?.median ?? (found?.ours !== undefined && found.baseline ? found.ours / found.baseline : undefined);
