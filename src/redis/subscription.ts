@@ -23,8 +23,12 @@ const LOST_EVENTS = ['close', 'end', 'reconnecting'];
 /**
  * The bus's own connection. ioredis-style clients take `subscribe(channel)` and emit
  * `message(channel, text)`; node-redis-style ones take `subscribe(channel, listener(text))`
- * and must be connected. Both re-subscribe by themselves after a reconnect and then emit
- * `ready`: a `ready` after a loss is a gap in which messages may have been missed.
+ * and must be connected. Both re-subscribe by themselves after a reconnect: a `ready` after
+ * a loss is a gap in which messages may have been missed.
+ *
+ * The bus is up only once Redis has acknowledged a SUBSCRIBE on the current connection;
+ * until then a message published by another instance would not reach this one, and the gap
+ * reported too early would let that invalidation be lost.
  */
 export class BusSubscription {
   readonly #subscriber: SubscriberShape;
@@ -36,6 +40,8 @@ export class BusSubscription {
   readonly #eventStyle: boolean;
   #up = false;
   #subscribed = false;
+  /** Counts lost connections, so that an acknowledgement from a connection since lost is not taken as up. */
+  #connection = 0;
   #closed = false;
   #starting = false;
   readonly #handlers: [string, Listener][] = [];
@@ -119,13 +125,31 @@ export class BusSubscription {
       return;
     }
     if (this.#up) return;
+    void this.#resubscribed(this.#connection);
+  }
+
+  /**
+   * node-redis emits `ready` once its re-SUBSCRIBE is answered. ioredis emits it as it sends
+   * its own (or none, with `autoResubscribe: false`): ours is answered after it, on the same
+   * connection, so its reply is the acknowledgement. Subscribing twice to one channel is a no-op.
+   */
+  async #resubscribed(connection: number): Promise<void> {
+    try {
+      if (this.#eventStyle) await this.#subscriber.subscribe(this.#channel);
+    } catch (error) {
+      // The connection went again; its next `ready` tries again.
+      log('bus: re-subscribing failed: %s', error instanceof Error ? error.message : 'unknown');
+      return;
+    }
+    if (this.#closed || this.#up || connection !== this.#connection) return;
     this.#setUp(true, 'bus re-subscribed after a gap: invalidations may have been missed');
     this.#onGap();
   }
 
   #lost(event: string): void {
-    if (this.#closed || !this.#up) return;
-    this.#setUp(false, `bus connection lost (${event})`);
+    if (this.#closed) return;
+    this.#connection += 1;
+    if (this.#up) this.#setUp(false, `bus connection lost (${event})`);
   }
 
   #setUp(up: boolean, why: string): void {

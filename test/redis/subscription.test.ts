@@ -1,0 +1,150 @@
+import { EventEmitter } from 'node:events';
+import { expect } from 'chai';
+import type { RedisSubscriberLike } from '../../src/redis/clients.js';
+import { BusSubscription } from '../../src/redis/subscription.js';
+
+const CHANNEL = 'igp:bus';
+
+/** SUBSCRIBE calls whose replies the test hands out one by one, as Redis would answer them. */
+class ControlledReplies {
+  readonly sent: { channel: string; answer: () => void; fail: () => void }[] = [];
+
+  subscribe(channel: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.sent.push({ channel, answer: () => resolve(1), fail: () => reject(new Error('Connection is closed.')) });
+    });
+  }
+}
+
+/** An ioredis-shaped subscriber: `call` marks the style, and `ready` comes before its re-SUBSCRIBE is answered. */
+function ioredisLike() {
+  const replies = new ControlledReplies();
+  const client = Object.assign(new EventEmitter(), { status: 'ready', call: () => undefined, subscribe: (channel: string) => replies.subscribe(channel) });
+  return { client, replies };
+}
+
+/** A node-redis-shaped subscriber: `ready` comes only after its own re-SUBSCRIBE is answered. */
+function nodeRedisLike() {
+  const replies = new ControlledReplies();
+  const client = Object.assign(new EventEmitter(), { isOpen: true, subscribe: (channel: string) => replies.subscribe(channel) });
+  return { client, replies };
+}
+
+function watch(client: EventEmitter) {
+  const seen = { gaps: 0, changes: [] as string[] };
+  const bus = new BusSubscription(client as unknown as RedisSubscriberLike, false, CHANNEL, {
+    onText: () => undefined,
+    onGap: () => (seen.gaps += 1),
+    onChange: (why) => seen.changes.push(why),
+  });
+  return { bus, seen };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('BusSubscription (the bus connection)', () => {
+  it('should be up only once Redis has answered the first SUBSCRIBE', async () => {
+    const { client, replies } = ioredisLike();
+    const { bus, seen } = watch(client);
+    await settle();
+    expect(replies.sent.map((call) => call.channel)).to.deep.equal([CHANNEL]);
+    expect(bus.up).to.equal(false);
+    replies.sent[0]!.answer();
+    await settle();
+    expect(bus.up).to.equal(true);
+    expect(seen.gaps, 'a first subscription is not a gap').to.equal(0);
+    await bus.close();
+  });
+
+  it('should report a gap with ioredis only after its re-subscription is acknowledged, not at its ready', async () => {
+    const { client, replies } = ioredisLike();
+    const { bus, seen } = watch(client);
+    await settle();
+    replies.sent[0]!.answer();
+    await settle();
+    client.emit('close');
+    client.emit('reconnecting');
+    expect(bus.up).to.equal(false);
+    client.emit('ready');
+    await settle();
+    // A message published now would not reach this instance yet: the bus must not say it is up.
+    expect(bus.up, 'ready alone').to.equal(false);
+    expect(seen.gaps).to.equal(0);
+    expect(replies.sent).to.have.length(2);
+    replies.sent[1]!.answer();
+    await settle();
+    expect(bus.up).to.equal(true);
+    expect(seen.gaps).to.equal(1);
+    await bus.close();
+  });
+
+  it('should not take an acknowledgement from a connection lost since as up, and report the gap once', async () => {
+    const { client, replies } = ioredisLike();
+    const { bus, seen } = watch(client);
+    await settle();
+    replies.sent[0]!.answer();
+    await settle();
+    client.emit('close');
+    client.emit('ready');
+    await settle();
+    client.emit('close');
+    // ioredis resends an unanswered command on the next connection, and answers it there.
+    replies.sent[1]!.answer();
+    await settle();
+    expect(bus.up, 'an answer that belongs to the connection before').to.equal(false);
+    client.emit('ready');
+    await settle();
+    replies.sent[2]!.answer();
+    await settle();
+    expect(bus.up).to.equal(true);
+    expect(seen.gaps).to.equal(1);
+    await bus.close();
+  });
+
+  it('should stay down and try again at the next ready when the re-SUBSCRIBE fails', async () => {
+    const { client, replies } = ioredisLike();
+    const { bus, seen } = watch(client);
+    await settle();
+    replies.sent[0]!.answer();
+    await settle();
+    client.emit('close');
+    client.emit('ready');
+    await settle();
+    replies.sent[1]!.fail();
+    await settle();
+    expect(bus.up).to.equal(false);
+    client.emit('ready');
+    await settle();
+    replies.sent[2]!.answer();
+    await settle();
+    expect([bus.up, seen.gaps]).to.deep.equal([true, 1]);
+    await bus.close();
+  });
+
+  it('should take node-redis’s ready as up, since it comes after its own re-SUBSCRIBE is answered', async () => {
+    const { client, replies } = nodeRedisLike();
+    const { bus, seen } = watch(client);
+    await settle();
+    replies.sent[0]!.answer();
+    await settle();
+    client.emit('end');
+    expect(bus.up).to.equal(false);
+    client.emit('ready');
+    await settle();
+    expect([bus.up, seen.gaps, replies.sent.length]).to.deep.equal([true, 1, 1]);
+    await bus.close();
+  });
+
+  it('should ignore a ready after close', async () => {
+    const { client, replies } = ioredisLike();
+    const { bus, seen } = watch(client);
+    await settle();
+    replies.sent[0]!.answer();
+    await settle();
+    client.emit('close');
+    await bus.close();
+    client.emit('ready');
+    await settle();
+    expect([bus.up, seen.gaps, replies.sent.length]).to.deep.equal([false, 0, 1]);
+  });
+});
