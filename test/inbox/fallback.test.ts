@@ -50,12 +50,15 @@ describe('durable inbox when Redis is down or slow', function () {
 
   it('should answer 200 and run a turn once when the write outlives its deadline, the late write changing nothing', async () => {
     const bot = await bots.make(fast);
-    // Redis stalls for 400 ms: the write (100 ms deadline) is given up and reaches Redis late.
-    const stall = server().command('DEBUG', 'SLEEP', '0.4');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const response = await post(bot.url, delivery([textItem(CUSTOMER, 'slow', 'mid-slow')]));
-    expect(response.status).to.equal(200);
-    await stall;
+    // Redis holds writes until the 200 is sent, however long a loaded machine takes: the
+    // write (100 ms deadline) is given up, and reaches Redis late.
+    await server().command('CLIENT', 'PAUSE', 10_000, 'WRITE');
+    try {
+      const response = await post(bot.url, delivery([textItem(CUSTOMER, 'slow', 'mid-slow')]));
+      expect(response.status).to.equal(200);
+    } finally {
+      await server().command('CLIENT', 'UNPAUSE');
+    }
     await until(() => bot.ran.includes('mid-slow'), 2_000, 'the turn');
     await until(() => bot.store.status() === 'ready', 3_000, 'ready again');
     // Time for a copy in the inbox, had the late write landed, to be read and run.

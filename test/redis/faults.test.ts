@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Invalidation, RedisProfileStore } from '../../src/redis/index.js';
 import type { InstagramProfile } from '../../src/types.js';
 import { redisServerForSuite } from '../support/redisServer.js';
+import { expectFinishedWithin, timed } from '../support/timing.js';
 import { CONTRACT_KINDS, endpoint, ioredis, storeFactory, until } from './clients.js';
 import { type RedisProxy, startProxy } from './proxy.js';
 
@@ -14,12 +15,6 @@ const SLACK_MS = 100;
 const FAST = { operationTimeoutMs: DEADLINE_MS };
 
 const profile: InstagramProfile = { id: IGSID, name: 'Ada Lovelace', profilePic: null };
-
-async function timed<T>(action: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  const value = await action();
-  return { value, ms: Date.now() - started };
-}
 
 /** Every primitive, as a turn would call it: each must answer local-only, within the deadline. */
 async function everyPrimitive(store: RedisProfileStore) {
@@ -49,11 +44,11 @@ for (const kind of CONTRACT_KINDS) {
       await server().stop();
       const first = await timed(() => store.get(BUSINESS, IGSID));
       expect(first.value).to.equal(undefined);
-      expect(first.ms).to.be.below(DEADLINE_MS + SLACK_MS);
+      expectFinishedWithin(first, DEADLINE_MS + SLACK_MS);
       await until(() => store.status() === 'degraded', 1_000, 'degraded');
       const all = await timed(() => everyPrimitive(store));
       expect(all.value).to.deep.equal(LOCAL_ONLY);
-      expect(all.ms, 'degraded answers come at once').to.be.below(SLACK_MS);
+      expectFinishedWithin(all, SLACK_MS, 'degraded answers come at once:');
       await server().restart();
       await until(() => store.status() === 'ready', 5_000, 'ready again');
       // The bus reports its gap once its own connection is back, which may come a little later.
@@ -84,21 +79,21 @@ describe('RedisProfileStore faults', function () {
       await server().command('CLIENT', 'PAUSE', 400, 'ALL');
       const lookup = await timed(() => store.get(BUSINESS, IGSID));
       expect(lookup.value).to.equal(undefined);
-      expect(lookup.ms).to.be.within(DEADLINE_MS - 5, DEADLINE_MS + SLACK_MS);
+      expect(lookup.ms).to.be.at.least(DEADLINE_MS - 5);
+      expectFinishedWithin(lookup, DEADLINE_MS + SLACK_MS);
       expect(store.status()).to.equal('degraded');
       const wait = await timed(() => store.waitForResult(BUSINESS, IGSID, 2_000));
-      expect(wait.ms, 'a waiter is never held by a hanging Redis').to.be.below(SLACK_MS);
+      expectFinishedWithin(wait, SLACK_MS, 'a waiter is never held by a hanging Redis:');
       await until(() => store.status() === 'ready', 3_000, 'ready again');
     });
 
     it('should give up at the deadline while Redis is busy (DEBUG SLEEP)', async () => {
       const store = await stores.make(FAST);
-      const sleeping = server().command('DEBUG', 'SLEEP', '0.3');
-      // Let the admin connection reach the server first.
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Written before the lookup's command, so Redis is asleep when that arrives.
+      const { reply: sleeping } = await server().sendCommand('DEBUG', 'SLEEP', '0.3');
       const lookup = await timed(() => store.received('digest-y', HOUR));
       expect(lookup.value).to.equal('unknown');
-      expect(lookup.ms).to.be.below(DEADLINE_MS + SLACK_MS);
+      expectFinishedWithin(lookup, DEADLINE_MS + SLACK_MS);
       await sleeping;
       await until(() => store.status() === 'ready', 3_000, 'ready again');
     });
@@ -113,7 +108,7 @@ describe('RedisProfileStore faults', function () {
       proxy.latencyMs = 200;
       const slow = await timed(() => store.get(BUSINESS, IGSID));
       expect(slow.value).to.equal(undefined);
-      expect(slow.ms).to.be.below(150 + SLACK_MS);
+      expectFinishedWithin(slow, 150 + SLACK_MS);
       expect(store.status()).to.equal('degraded');
       proxy.latencyMs = 0;
       await until(() => store.status() === 'ready', 3_000, 'ready again');
@@ -255,7 +250,8 @@ describe('RedisProfileStore faults', function () {
       expect((await ahead.tryLease(BUSINESS, IGSID, 300)).kind).to.equal('acquired');
       const wait = await timed(() => behind.waitForResult(BUSINESS, IGSID, 5_000));
       expect(wait.value).to.equal(undefined);
-      expect(wait.ms, 'the lease lapses after its own length, not shifted by the skew').to.be.within(200, 900);
+      expect(wait.ms, 'the lease lapses after its own length, not shifted by the skew').to.be.at.least(200);
+      expectFinishedWithin(wait, 900, 'the lease lapses after its own length, not shifted by the skew:');
     });
   });
 });

@@ -10,6 +10,12 @@ export interface RedisTestServer {
   readonly url: string;
   /** Sends one command on a fresh connection and returns the raw RESP reply text. */
   command(...args: (string | number)[]): Promise<string>;
+  /**
+   * Sends one command and resolves once it is written to the socket, with its reply still to
+   * come: a command another connection sends after that reaches Redis after it. For commands
+   * that block the server (`DEBUG SLEEP`) while the test goes on.
+   */
+  sendCommand(...args: (string | number)[]): Promise<{ reply: Promise<string> }>;
   configSet(name: string, value: string | number): Promise<void>;
   /** Stops the server: SIGTERM by default, SIGKILL to simulate a crash. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
@@ -49,6 +55,11 @@ export async function startRedisServer(): Promise<RedisTestServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     command: (...args) => sendCommand(port, args),
+    sendCommand: (...args) =>
+      new Promise((resolve, reject) => {
+        const reply = sendCommand(port, args, () => resolve({ reply }));
+        reply.catch(reject);
+      }),
     configSet: async (name, value) => {
       const reply = await sendCommand(port, ['CONFIG', 'SET', name, value]);
       if (!reply.startsWith('+OK')) throw new Error(`CONFIG SET ${name} failed: ${reply.trim()}`);
@@ -104,8 +115,8 @@ async function waitForPong(port: number): Promise<void> {
   throw new Error(`redis-server did not answer PING on port ${port}`);
 }
 
-/** One RESP command on its own connection; resolves with the first complete reply line(s). */
-function sendCommand(port: number, args: (string | number)[]): Promise<string> {
+/** One RESP command on its own connection; resolves with the first complete reply line(s). `onSent` runs once it is written. */
+function sendCommand(port: number, args: (string | number)[], onSent?: () => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let reply = '';
@@ -123,7 +134,7 @@ function sendCommand(port: number, args: (string | number)[]): Promise<string> {
     socket.on('close', () => done());
     socket.connect(port, '127.0.0.1', () => {
       const parts = args.map(String);
-      socket.write(`*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join('')}`);
+      socket.write(`*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join('')}`, () => onSent?.());
     });
   });
 }
