@@ -333,14 +333,16 @@ for (const kind of CONTRACT_KINDS) {
       });
 
       it('should let another instance reclaim a delivery received long ago and never completed', async () => {
-        const [a, b] = [await stores.make({ reclaimAfterMs: 100 }), await stores.make({ reclaimAfterMs: 100 })];
+        // Long enough that a loaded machine cannot stall between two checks past it.
+        const reclaimAfterMs = 300;
+        const [a, b] = [await stores.make({ reclaimAfterMs }), await stores.make({ reclaimAfterMs })];
         expect(await a.received('digest-3', HOUR)).to.equal('first');
         expect(await b.received('digest-3', HOUR)).to.equal('duplicate');
-        await new Promise((resolve) => setTimeout(resolve, 120));
+        await new Promise((resolve) => setTimeout(resolve, reclaimAfterMs + 20));
         expect(await b.received('digest-3', HOUR)).to.equal('first');
         expect(await a.received('digest-3', HOUR), 'reclaimed once, then held again').to.equal('duplicate');
         await a.completed('digest-4', HOUR);
-        await new Promise((resolve) => setTimeout(resolve, 120));
+        await new Promise((resolve) => setTimeout(resolve, reclaimAfterMs + 20));
         expect(await b.received('digest-4', HOUR), 'a completed delivery is never reclaimed').to.equal('duplicate');
       });
     });

@@ -8,7 +8,7 @@ describe('graceful shutdown of a bot process (SIGTERM)', function () {
   this.timeout(20_000);
 
   it('should finish acknowledged turns, answer 503 to deliveries that come meanwhile, and exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/webhook/processes/shutdownBot.ts'], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/webhook/processes/shutdownBot.ts'], { env: childEnv(), stdio: ['pipe', 'pipe', 'inherit'] });
     const lines: string[] = [];
     const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -25,9 +25,10 @@ describe('graceful shutdown of a bot process (SIGTERM)', function () {
       const secret = { secret: 'shutdown-secret' };
       const accepted = await post(url, delivery([textItem('1001', 'before', 'mid-before')]), secret);
       child.kill('SIGTERM');
-      // The process is draining: the server still answers, and refuses new work with 503.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The process is draining, its first turn still running: the server still answers, and refuses new work with 503.
+      await next('draining');
       const refused = await post(url, delivery([textItem('1002', 'during', 'mid-during')]), secret);
+      child.stdin!.end('finish the turn\n');
       const closed = await next('closed ');
       expect(accepted.status).to.equal(200);
       expect(refused.status).to.equal(503);
