@@ -42,6 +42,23 @@ function watch(client: EventEmitter) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A bus whose first SUBSCRIBE Redis has answered. */
+async function subscribed(make: () => { client: EventEmitter; replies: ControlledReplies }) {
+  const { client, replies } = make();
+  const { bus, seen } = watch(client);
+  await settle();
+  replies.sent[0]!.answer();
+  await settle();
+  return { client, replies, bus, seen };
+}
+
+/** The connection drops and comes back; the client says `ready` (ioredis: before its re-SUBSCRIBE is answered). */
+async function reconnect(client: EventEmitter) {
+  client.emit('close');
+  client.emit('ready');
+  await settle();
+}
+
 describe('BusSubscription (the bus connection)', () => {
   it('should be up only once Redis has answered the first SUBSCRIBE', async () => {
     const { client, replies } = ioredisLike();
@@ -57,11 +74,7 @@ describe('BusSubscription (the bus connection)', () => {
   });
 
   it('should report a gap with ioredis only after its re-subscription is acknowledged, not at its ready', async () => {
-    const { client, replies } = ioredisLike();
-    const { bus, seen } = watch(client);
-    await settle();
-    replies.sent[0]!.answer();
-    await settle();
+    const { client, replies, bus, seen } = await subscribed(ioredisLike);
     client.emit('close');
     client.emit('reconnecting');
     expect(bus.up).to.equal(false);
@@ -79,14 +92,8 @@ describe('BusSubscription (the bus connection)', () => {
   });
 
   it('should not take an acknowledgement from a connection lost since as up, and report the gap once', async () => {
-    const { client, replies } = ioredisLike();
-    const { bus, seen } = watch(client);
-    await settle();
-    replies.sent[0]!.answer();
-    await settle();
-    client.emit('close');
-    client.emit('ready');
-    await settle();
+    const { client, replies, bus, seen } = await subscribed(ioredisLike);
+    await reconnect(client);
     client.emit('close');
     // ioredis resends an unanswered command on the next connection, and answers it there.
     replies.sent[1]!.answer();
@@ -102,14 +109,8 @@ describe('BusSubscription (the bus connection)', () => {
   });
 
   it('should stay down and try again at the next ready when the re-SUBSCRIBE fails', async () => {
-    const { client, replies } = ioredisLike();
-    const { bus, seen } = watch(client);
-    await settle();
-    replies.sent[0]!.answer();
-    await settle();
-    client.emit('close');
-    client.emit('ready');
-    await settle();
+    const { client, replies, bus, seen } = await subscribed(ioredisLike);
+    await reconnect(client);
     replies.sent[1]!.fail();
     await settle();
     expect(bus.up).to.equal(false);
@@ -122,11 +123,7 @@ describe('BusSubscription (the bus connection)', () => {
   });
 
   it('should take node-redis’s ready as up, since it comes after its own re-SUBSCRIBE is answered', async () => {
-    const { client, replies } = nodeRedisLike();
-    const { bus, seen } = watch(client);
-    await settle();
-    replies.sent[0]!.answer();
-    await settle();
+    const { client, replies, bus, seen } = await subscribed(nodeRedisLike);
     client.emit('end');
     expect(bus.up).to.equal(false);
     client.emit('ready');
@@ -136,11 +133,7 @@ describe('BusSubscription (the bus connection)', () => {
   });
 
   it('should ignore a ready after close', async () => {
-    const { client, replies } = ioredisLike();
-    const { bus, seen } = watch(client);
-    await settle();
-    replies.sent[0]!.answer();
-    await settle();
+    const { client, replies, bus, seen } = await subscribed(ioredisLike);
     client.emit('close');
     await bus.close();
     client.emit('ready');
