@@ -1,16 +1,10 @@
 import { expect } from 'chai';
-import { openPlayground, threadOf, type OpenPlayground } from './browser.js';
+import { playgroundForSuite } from './browser.js';
 
 describe('the playground in a real browser: a conversation', function () {
   this.timeout(60_000);
-  let open: OpenPlayground;
-  let thread: ReturnType<typeof threadOf>;
-
-  before(async function () {
-    open = await openPlayground(this);
-    thread = threadOf(open.page);
-  });
-  after(() => open?.close());
+  const open = playgroundForSuite();
+  const { thread } = open;
 
   it('should greet the follower by first name after "hi", loading the profile from Graph', async () => {
     await thread.choose('follower');

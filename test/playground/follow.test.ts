@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { DESKTOP, openPlayground, screenshot, threadOf, type OpenPlayground } from './browser.js';
+import { DESKTOP, playgroundForSuite, screenshot } from './browser.js';
 
 const THANKS = /^Thanks for the follow, /;
 
@@ -14,14 +14,8 @@ const seconds = (clock: string) => clock.split(':').reduce((sum, part) => sum * 
 for (const bot of ['botbuilder', 'agents'] as const) {
   describe(`the playground in a real browser: "Follows the business" (${bot} greeter)`, function () {
     this.timeout(60_000);
-    let open: OpenPlayground;
-    let thread: ReturnType<typeof threadOf>;
-
-    before(async function () {
-      open = await openPlayground(this, DESKTOP, { bot, refreshFollowStatusAfter: 1 });
-      thread = threadOf(open.page);
-    });
-    after(() => open?.close());
+    const open = playgroundForSuite(DESKTOP, { bot, refreshFollowStatusAfter: 1 });
+    const { thread } = open;
 
     it('should thank a persona who starts following exactly once, and show them as a follower', async () => {
       await thread.choose('non-follower');
@@ -83,14 +77,8 @@ for (const bot of ['botbuilder', 'agents'] as const) {
 
 describe('the playground in a real browser: "Follows the business" at its own setting', function () {
   this.timeout(60_000);
-  let open: OpenPlayground;
-  let thread: ReturnType<typeof threadOf>;
-
-  before(async function () {
-    open = await openPlayground(this);
-    thread = threadOf(open.page);
-  });
-  after(() => open?.close());
+  const open = playgroundForSuite();
+  const { thread } = open;
 
   it("should explain in the switch's hint how the bot learns of a follow", async () => {
     expect(open.running.bot.settings.refreshFollowStatusAfterMs).to.equal(10_000);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DESKTOP, openPlayground, PHONE, screenshot, threadOf, type OpenPlayground } from './browser.js';
+import { DESKTOP, type OpenPlayground, PHONE, playgroundForSuite, screenshot } from './browser.js';
 
 /** How far the page reaches past the window's right edge, in CSS pixels (0: no sideways scrolling). */
 const overflow = (open: OpenPlayground) => open.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -8,11 +8,7 @@ describe('the playground in a real browser: layout', function () {
   this.timeout(60_000);
 
   describe(`on a desktop (${DESKTOP.width} px)`, () => {
-    let open: OpenPlayground;
-    before(async function () {
-      open = await openPlayground(this, DESKTOP);
-    });
-    after(() => open?.close());
+    const open = playgroundForSuite(DESKTOP);
 
     it('should link a favicon that the server serves as SVG, also at /favicon.ico', async () => {
       const href = await open.page.getAttribute('link[rel="icon"]', 'href');
@@ -26,7 +22,7 @@ describe('the playground in a real browser: layout', function () {
     });
 
     it('should show personas, thread and panel side by side, with nothing off the right edge', async () => {
-      const thread = threadOf(open.page);
+      const { thread } = open;
       await thread.choose('follower');
       await thread.send('hi');
       expect(await thread.lastBotText()).to.equal('Hi Ada! Thanks for following us. How can we help?');
@@ -39,14 +35,10 @@ describe('the playground in a real browser: layout', function () {
   });
 
   describe(`on a phone (${PHONE.width} px)`, () => {
-    let open: OpenPlayground;
-    before(async function () {
-      open = await openPlayground(this, PHONE);
-    });
-    after(() => open?.close());
+    const open = playgroundForSuite(PHONE);
 
     it('should stack personas, thread and panel in one column, with nothing off the right edge', async () => {
-      const thread = threadOf(open.page);
+      const { thread } = open;
       await thread.choose('emoji');
       await thread.send('hi');
       expect(await thread.lastBotText()).to.equal('Hi Mei! Thanks for following us. How can we help?');
@@ -65,7 +57,7 @@ describe('the playground in a real browser: layout', function () {
     });
 
     it('should show the pending bubble and the typing indicator on a phone too', async () => {
-      const thread = threadOf(open.page);
+      const { thread } = open;
       await thread.choose('no-name');
       await thread.setGraph('slow');
       await thread.type('hi');

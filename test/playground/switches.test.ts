@@ -1,18 +1,11 @@
 import { expect } from 'chai';
-import { openPlayground, screenshot, threadOf, type OpenPlayground } from './browser.js';
+import { playgroundForSuite, screenshot } from './browser.js';
 
 describe('the playground in a real browser: the switches', function () {
   this.timeout(60_000);
-  let open: OpenPlayground;
-  let thread: ReturnType<typeof threadOf>;
-
-  before(async function () {
-    open = await openPlayground(this);
-    thread = threadOf(open.page);
-  });
-  after(() => open?.close());
+  const open = playgroundForSuite();
+  const { thread } = open;
   afterEach(async () => {
-    if (!open) return;
     await thread.setGraph('normal');
     if (await open.page.isChecked('#block-business')) await thread.setBlocked(false);
   });
