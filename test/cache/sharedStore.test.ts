@@ -1,39 +1,18 @@
 import { expect } from 'chai';
-import { ProfileCache, type ProfileCacheOptions } from '../../src/index.js';
-import type { RedisProfileStore } from '../../src/redis/index.js';
-import { ioredis, storeFactory, until } from '../redis/clients.js';
-import { redisServerForSuite } from '../support/redisServer.js';
+import { ProfileCache } from '../../src/index.js';
+import { until } from '../redis/clients.js';
 import { expectFinishedWithin, timed } from '../support/timing.js';
-import { BIZ, codeOf, gatedLoader, nameOf, noConsent, OTHER, pictureUntil, profile } from './helpers.js';
+import { BIZ, codeOf, gatedLoader, HOUR, nameOf, noConsent, OTHER, pictureUntil, profile } from './helpers.js';
+import { sharedCacheSuite } from './sharedInstances.js';
 
-const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const ADA = '6000000000000001';
 const ALAN = '6000000000000002';
 
-/**
- * ProfileCache with a RedisProfileStore as its second level: each "instance" is a cache with
- * its own store and its own ioredis client, all on one private redis-server, as separate
- * processes would be. The clock is injected (shared by caches and stores, as in production
- * where both read Date.now) and only moves forward.
- */
+/** ProfileCache with a RedisProfileStore as its second level: several instances on one private redis-server. */
 describe('ProfileCache with a shared store (Redis second level)', function () {
   this.timeout(10_000);
-  const server = redisServerForSuite();
-  const stores = storeFactory(ioredis, server);
-  let clock: number;
-  const now = () => clock;
-
-  beforeEach(async () => {
-    clock = Date.now();
-    await server().command('FLUSHALL');
-  });
-  afterEach(() => stores.closeAll());
-
-  async function instance(options: ProfileCacheOptions = {}, storeOptions = {}): Promise<{ cache: ProfileCache; store: RedisProfileStore }> {
-    const store = await stores.make({ now, ...storeOptions });
-    return { cache: new ProfileCache({ now, ttl: HOUR, ...options, store }), store };
-  }
+  const { server, clock, instance } = sharedCacheSuite();
 
   const loadOf = (name: string, id = ADA) => {
     const calls = { count: 0 };
@@ -60,26 +39,26 @@ describe('ProfileCache with a shared store (Redis second level)', function () {
     const [a, b] = [await instance(), await instance()];
     await a.cache.lookup(BIZ, ADA, loadOf('Ada').load, shared);
     await a.cache.flush();
-    clock += 30 * MINUTE;
+    clock.advance(30 * MINUTE);
     expect(nameOf(await b.cache.lookup(BIZ, ADA, loadOf('x').load, shared))).to.equal('Ada');
     // Each store measures its own offset to the server's clock: they may differ by a few ms.
-    clock += 30 * MINUTE - 50;
+    clock.advance(30 * MINUTE - 50);
     expect(b.cache.peek(BIZ, ADA)?.status).to.equal('ok');
-    clock += 100;
+    clock.advance(100);
     expect(b.cache.peek(BIZ, ADA), 'gone when the entry A wrote ends, 1 h after A loaded it (not 1 h after B read it)').to.equal(undefined);
   });
 
   it("should keep the picture cap in the shared entry: it ends with the picture's oe= less the margin", async () => {
     const [a, b] = [await instance({ pictureExpiryMargin: 10 * MINUTE }), await instance({ pictureExpiryMargin: 10 * MINUTE })];
-    const picture = pictureUntil(clock + 20 * MINUTE);
+    const picture = pictureUntil(clock.now() + 20 * MINUTE);
     await a.cache.lookup(BIZ, ADA, async () => profile(ADA, { profilePic: picture }), shared);
     await a.cache.flush();
     const entry = await b.store.get(BIZ, ADA);
-    // oe= has whole seconds: the cap lands within a second below clock + 10 min, give or take
+    // oe= has whole seconds: the cap lands within a second below clock.now() + 10 min, give or take
     // the two stores' offsets to the server's clock (a loaded CI run read 24 ms under).
-    expect(entry?.expiresAt).to.be.within(clock + 10 * MINUTE - 1_100, clock + 10 * MINUTE + 100);
+    expect(entry?.expiresAt).to.be.within(clock.now() + 10 * MINUTE - 1_100, clock.now() + 10 * MINUTE + 100);
     expect(nameOf(await b.cache.lookup(BIZ, ADA, loadOf('x').load, shared))).to.equal(`Person ${ADA}`);
-    clock += 10 * MINUTE;
+    clock.advance(10 * MINUTE);
     expect(b.cache.peek(BIZ, ADA)).to.equal(undefined);
   });
 
@@ -240,14 +219,14 @@ describe('ProfileCache with a shared store (Redis second level)', function () {
     const [a, b] = [await instance(options), await instance(options)];
     await a.cache.lookup(BIZ, ADA, loadOf('Ada').load, shared);
     await a.cache.flush();
-    clock += 2 * MINUTE;
+    clock.advance(2 * MINUTE);
     const loadB = loadOf('Ada Byron');
     expect(await b.cache.lookup(BIZ, ADA, loadB.load, shared)).to.deep.include({ status: 'ok', source: 'stale' });
     await until(() => loadB.calls.count === 1 && b.cache.peek(BIZ, ADA)?.status === 'ok' && nameOf(b.cache.peek(BIZ, ADA)) === 'Ada Byron', 2_000, 'the re-read');
     await b.cache.flush();
     const entry = await a.store.get(BIZ, ADA);
     expect(entry?.kind === 'profile' && entry.profile.name).to.equal('Ada Byron');
-    expect(entry?.kind === 'profile' && entry.freshUntil).to.be.above(clock);
+    expect(entry?.kind === 'profile' && entry.freshUntil).to.be.above(clock.now());
   });
 
   it('should complete every lookup local-only while Redis is stopped, and share again once it is back', async () => {

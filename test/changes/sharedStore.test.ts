@@ -1,13 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import type { ProfileChange } from '../../src/changes/profileChanges.js';
-import { ProfileCache, type ProfileCacheOptions, type ProfileLookup } from '../../src/index.js';
-import type { RedisProfileStore } from '../../src/redis/index.js';
-import { ioredis, storeFactory } from '../redis/clients.js';
-import { redisServerForSuite } from '../support/redisServer.js';
-import { BIZ, profile } from '../cache/helpers.js';
+import type { ProfileCacheOptions, ProfileLookup } from '../../src/index.js';
+import { BIZ, HOUR, profile } from '../cache/helpers.js';
+import { type SharedInstance, sharedCacheSuite } from '../cache/sharedInstances.js';
 
-const HOUR = 3_600_000;
 const ADA = '6000000000000001';
 const before = profile(ADA, { name: 'Ada', isUserFollowBusiness: false });
 const follows = { ...before, isUserFollowBusiness: true };
@@ -19,21 +16,12 @@ const follows = { ...before, isUserFollowBusiness: true };
  */
 describe('Profile changes with a shared store (once across instances)', function () {
   this.timeout(10_000);
-  const server = redisServerForSuite();
-  const stores = storeFactory(ioredis, server);
-  let clock: number;
-  const now = () => clock;
+  const shared = sharedCacheSuite();
+  const { clock } = shared;
 
-  beforeEach(async () => {
-    clock = Date.now();
-    await server().command('FLUSHALL');
-  });
-  afterEach(() => stores.closeAll());
-
-  async function instance(options: ProfileCacheOptions = {}): Promise<{ cache: ProfileCache; store: RedisProfileStore; hook: sinon.SinonSpy }> {
-    const store = await stores.make({ now });
+  async function instance(options: ProfileCacheOptions = {}): Promise<SharedInstance & { hook: sinon.SinonSpy }> {
     const hook = sinon.spy();
-    return { cache: new ProfileCache({ now, ttl: HOUR, ...options, store, onProfileChange: hook }), store, hook };
+    return { ...(await shared.instance({ ...options, onProfileChange: hook })), hook };
   }
 
   const counted = (value: typeof before) => {
@@ -48,7 +36,7 @@ describe('Profile changes with a shared store (once across instances)', function
     await a.cache.lookup(BIZ, ADA, counted(before).load);
     await a.cache.flush();
     expect((await b.cache.lookup(BIZ, ADA, counted(before).load)).status).to.equal('ok');
-    clock += HOUR + 1;
+    clock.advance(HOUR + 1);
     const graph = counted(follows);
     const answers: ProfileLookup[] = await Promise.all([a.cache.lookup(BIZ, ADA, graph.load), b.cache.lookup(BIZ, ADA, graph.load)]);
     await settleHooks();
@@ -81,7 +69,7 @@ describe('Profile changes with a shared store (once across instances)', function
     const b = await instance({ staleWhileRevalidate: HOUR });
     await a.cache.lookup(BIZ, ADA, counted(before).load);
     await a.cache.flush();
-    clock += HOUR + 1;
+    clock.advance(HOUR + 1);
     // B has nothing locally; Redis holds a stale profile: B answers it as stale and re-reads it.
     const graph = counted(follows);
     expect(await b.cache.lookup(BIZ, ADA, graph.load)).to.deep.include({ source: 'stale' });
