@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { TestAdapter } from 'botbuilder';
 import type { MockAgent } from 'undici';
 import { createDeletionHandler, createDeletionStatusHandler, createSignedRequest, type BusinessPurger } from '../../src/deletion/index.js';
-import { InstagramProfileMiddleware, ProfileCache, type ProfileLookup } from '../../src/index.js';
+import { InstagramProfileMiddleware, ProfileCache } from '../../src/index.js';
 import { activities, BUSINESS_ID as BUSINESS_A, OTHER_BUSINESS_ID as BUSINESS_B } from '../support/activities.js';
 import { interceptProfile, mockGraph } from '../support/graphMock.js';
+import { lookupInTurn } from '../support/turns.js';
 import { APP_SECRET, postForm, send, serveExpress, type Started } from './helpers.js';
 
 const ADA = '1001';
@@ -32,16 +32,7 @@ describe('a data-deletion callback against a real middleware and cache', () => {
   });
 
   /** One turn from `igsid` to `businessId` whose handler asks for the profile. */
-  async function profileIn(igsid: string, businessId: string): Promise<ProfileLookup> {
-    let lookup: ProfileLookup | undefined;
-    await new TestAdapter(async (context) => {
-      lookup = await middleware.load(context);
-    })
-      .use(middleware)
-      .send(activities.message(igsid, 'hi', businessId) as never)
-      .startTest();
-    return lookup!;
-  }
+  const profileIn = (igsid: string, businessId: string) => lookupInTurn(middleware, activities.message(igsid, 'hi', businessId));
 
   it("should leave nothing of business A's profiles, and keep business B's", async () => {
     const firstCalls = [interceptProfile(agent, ADA, reply(ADA, 'Ada')), interceptProfile(agent, ALAN, reply(ALAN, 'Alan')), interceptProfile(agent, GRACE, reply(GRACE, 'Grace'))];

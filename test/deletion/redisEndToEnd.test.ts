@@ -1,13 +1,13 @@
 import { expect } from 'chai';
-import { TestAdapter } from 'botbuilder';
 import { Redis } from 'ioredis';
 import type { MockAgent } from 'undici';
 import { createDeletionHandler, createDeletionStatusHandler, createSignedRequest } from '../../src/deletion/index.js';
-import { InstagramProfileMiddleware, ProfileCache, type ProfileLookup } from '../../src/index.js';
+import { InstagramProfileMiddleware, ProfileCache } from '../../src/index.js';
 import type { Invalidation, RedisProfileStore } from '../../src/redis/index.js';
 import { activities, BUSINESS_ID as BUSINESS_A, OTHER_BUSINESS_ID as BUSINESS_B } from '../support/activities.js';
 import { interceptProfile, mockGraph } from '../support/graphMock.js';
 import { redisServerForSuite } from '../support/redisServer.js';
+import { lookupInTurn } from '../support/turns.js';
 import { ioredis, storeFactory } from '../redis/clients.js';
 import { APP_SECRET, postForm, send, serveExpress, type Started } from './helpers.js';
 
@@ -74,16 +74,7 @@ describe('a data-deletion callback with the Redis tier: two instances, one Redis
   });
 
   /** One turn from `igsid` to `businessId` on `instance`, whose handler asks for the profile. */
-  async function lookupOn({ middleware }: Instance, igsid: string, businessId: string): Promise<ProfileLookup> {
-    let lookup: ProfileLookup | undefined;
-    await new TestAdapter(async (context) => {
-      lookup = await middleware.load(context);
-    })
-      .use(middleware)
-      .send(activities.message(igsid, 'hi', businessId) as never)
-      .startTest();
-    return lookup!;
-  }
+  const lookupOn = ({ middleware }: Instance, igsid: string, businessId: string) => lookupInTurn(middleware, activities.message(igsid, 'hi', businessId));
 
   /** Every key under the prefix, by SCAN (as an operator would look). */
   async function keysInRedis(): Promise<string[]> {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { TestAdapter } from 'botbuilder';
 import type { MockAgent } from 'undici';
-import { InstagramProfileMiddleware, type ProfileLookup, RateLimitError } from '../../src/index.js';
+import { InstagramProfileMiddleware, RateLimitError } from '../../src/index.js';
 import type { RedisProfileStore } from '../../src/redis/index.js';
 import { ioredis, storeFactory, until } from '../redis/clients.js';
 import { activities, BUSINESS_ID, OTHER_BUSINESS_ID } from '../support/activities.js';
 import { interceptProfile, mockGraph } from '../support/graphMock.js';
+import { lookupInTurn } from '../support/turns.js';
 import { redisServerForSuite } from '../support/redisServer.js';
 
 const ADA = '6000000000000001';
@@ -38,41 +38,30 @@ describe('InstagramProfileMiddleware with a shared store', function () {
     return { middleware, agent, store };
   }
 
-  async function lookupIn(middleware: InstagramProfileMiddleware, activity: object): Promise<ProfileLookup> {
-    let lookup: ProfileLookup | undefined;
-    await new TestAdapter(async (context) => {
-      lookup = await middleware.load(context);
-    })
-      .use(middleware)
-      .send(activity as never)
-      .startTest();
-    return lookup!;
-  }
-
   it('should make one Graph call for a customer whose turns land on two instances', async () => {
     const [a, b] = [await instance(), await instance()];
     const calls = interceptProfile(a.agent, ADA, adaReply);
-    expect(await lookupIn(a.middleware, activities.message(ADA))).to.deep.include({ status: 'ok', source: 'graph' });
+    expect(await lookupInTurn(a.middleware, activities.message(ADA))).to.deep.include({ status: 'ok', source: 'graph' });
     await a.middleware.cache.flush();
-    expect(await lookupIn(b.middleware, activities.message(ADA))).to.deep.include({ status: 'ok', source: 'cache' });
+    expect(await lookupInTurn(b.middleware, activities.message(ADA))).to.deep.include({ status: 'ok', source: 'cache' });
     expect(calls.count).to.equal(1);
   });
 
   it('should let an event that grants no consent read a profile another instance loaded, still without calling Graph', async () => {
     const [a, b] = [await instance(), await instance()];
     interceptProfile(a.agent, ADA, adaReply);
-    expect((await lookupIn(b.middleware, activities.reaction(ADA))).status, 'nothing shared yet').to.equal('no-consent');
-    await lookupIn(a.middleware, activities.message(ADA));
+    expect((await lookupInTurn(b.middleware, activities.reaction(ADA))).status, 'nothing shared yet').to.equal('no-consent');
+    await lookupInTurn(a.middleware, activities.message(ADA));
     await a.middleware.cache.flush();
-    expect(await lookupIn(b.middleware, activities.reaction(ADA))).to.deep.include({ status: 'ok', source: 'cache' });
+    expect(await lookupInTurn(b.middleware, activities.reaction(ADA))).to.deep.include({ status: 'ok', source: 'cache' });
   });
 
   it('should forget a person on every instance and in Redis before forget() resolves', async () => {
     const [a, b] = [await instance(), await instance()];
     interceptProfile(a.agent, ADA, adaReply);
-    await lookupIn(a.middleware, activities.message(ADA));
+    await lookupInTurn(a.middleware, activities.message(ADA));
     await a.middleware.cache.flush();
-    await lookupIn(b.middleware, activities.message(ADA));
+    await lookupInTurn(b.middleware, activities.message(ADA));
     expect(await b.middleware.forget(ADA)).to.equal(1);
     expect(await b.store.get(BUSINESS_ID, ADA)).to.equal(undefined);
     await until(() => a.middleware.cache.peek(BUSINESS_ID, ADA) === undefined, 100, 'A to drop Ada');
@@ -81,8 +70,8 @@ describe('InstagramProfileMiddleware with a shared store', function () {
   it('should purge a business with forgetBusiness on every instance, and say it is complete', async () => {
     const [a, b] = [await instance(), await instance()];
     interceptProfile(a.agent, ADA, adaReply, 2);
-    await lookupIn(a.middleware, activities.message(ADA));
-    await lookupIn(a.middleware, activities.message(ADA, 'hi', OTHER_BUSINESS_ID));
+    await lookupInTurn(a.middleware, activities.message(ADA));
+    await lookupInTurn(a.middleware, activities.message(ADA, 'hi', OTHER_BUSINESS_ID));
     await a.middleware.cache.flush();
     expect(await b.middleware.forgetBusiness(BUSINESS_ID)).to.deep.equal({ removed: 0, complete: true });
     await until(() => a.middleware.cache.peek(BUSINESS_ID, ADA) === undefined, 100, 'A to drop the business');
@@ -105,12 +94,12 @@ describe('InstagramProfileMiddleware with a shared store', function () {
       .get('https://graph.facebook.com')
       .intercept({ path: (path: string) => path.startsWith(`/v26.0/${ADA}?`), method: 'GET' })
       .reply(400, { error: { code: 80002, type: 'IGApiException', message: 'throttled' } }, { headers: regainIn(5) });
-    const throttled = await lookupIn(a.middleware, activities.message(ADA));
+    const throttled = await lookupInTurn(a.middleware, activities.message(ADA));
     expect(throttled.status === 'unavailable' && throttled.error).to.be.instanceOf(RateLimitError);
     await until(() => heard.length > 0, 1_000, 'the throttle to reach B');
     expect(heard).to.deep.equal([`rate-limited ${BUSINESS_ID}`]);
     // B has no interceptor: a call it made would fail as a network error, not as a throttle.
-    const other = await lookupIn(b.middleware, activities.message('6000000000000002'));
+    const other = await lookupInTurn(b.middleware, activities.message('6000000000000002'));
     expect(other.status === 'unavailable' && other.error).to.be.instanceOf(RateLimitError).and.have.property('retryAfterMs').within(4 * 60_000, 5 * 60_000);
   });
 
