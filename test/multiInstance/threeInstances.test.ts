@@ -141,7 +141,8 @@ describe('three bot instances behind a load balancer, one Redis', function () {
       }
     }
     expect(await forgotten).to.equal(1);
-    expect(seenByOthersAfter, 'ms until both other instances dropped the person').to.be.below(100);
+    // Pushed over the bus, not waited out: the profiles would otherwise live for their ttl (1 h).
+    expect(seenByOthersAfter, 'ms until both other instances dropped the person').to.be.below(500);
     // Checked at once: a deletion leaves, for about a lease plus a second, a marker that holds
     // no data (x:, refusing writes already on their way); a lease (l:) would hold only a token.
     const keys = await redis.keys(`*${person!}*`);

@@ -234,17 +234,23 @@ describe('RedisProfileStore faults', function () {
 
   describe('clock skew between instances', () => {
     const SKEW_MS = 3_000;
+    /** Each store estimates its offset to the server's clock from a round trip: a loaded machine makes that coarser. */
+    const ESTIMATE_MS = 250;
 
     it('should agree on lifetimes, throttles and leases when clocks are seconds apart', async () => {
       const ahead = await stores.make({ now: () => Date.now() + SKEW_MS });
       const behind = await stores.make({ now: () => Date.now() - SKEW_MS });
+      const beforeSet = Date.now();
       await ahead.set(BUSINESS, IGSID, { kind: 'not-found' }, 1_000);
+      const afterSet = Date.now();
       const entry = await behind.get(BUSINESS, IGSID);
-      expect(entry?.expiresAt, 'on the reader\'s clock').to.be.within(Date.now() - SKEW_MS + 900, Date.now() - SKEW_MS + 1_100);
+      expect(entry?.expiresAt, 'on the reader\'s clock').to.be.within(beforeSet - SKEW_MS + 1_000 - ESTIMATE_MS, afterSet - SKEW_MS + 1_000 + ESTIMATE_MS);
 
       const notice = new Promise<{ until: number }>((resolve) => behind.onThrottle(resolve));
-      await ahead.publishThrottle(BUSINESS, Date.now() + SKEW_MS + 2_000, 'rate-limited');
-      expect((await notice).until).to.be.within(Date.now() - SKEW_MS + 1_800, Date.now() - SKEW_MS + 2_100);
+      // Two seconds from now on the clock that runs ahead: on the one behind, 2 × SKEW_MS earlier.
+      const until = Date.now() + SKEW_MS + 2_000;
+      await ahead.publishThrottle(BUSINESS, until, 'rate-limited');
+      expect((await notice).until).to.be.within(until - 2 * SKEW_MS - ESTIMATE_MS, until - 2 * SKEW_MS + ESTIMATE_MS);
 
       await server().command('FLUSHALL');
       expect((await ahead.tryLease(BUSINESS, IGSID, 300)).kind).to.equal('acquired');
