@@ -21,3 +21,6 @@ const load = <T>(folder: string) => import(pathToFileURL(entry(folder)).href) as
 export const loadRoot = () => load<typeof Root>('');
 export const loadAdapter = () => load<typeof Adapter>('adapter');
 export const loadAgents = () => load<typeof Agents>('agents');
+
+/** A module of the build that no entry exports, for rows that measure one internal step (`agents/activity.js`). */
+export const loadInternal = <T>(path: string) => import(pathToFileURL(join(DIST, 'esm', path)).href) as Promise<T>;

@@ -101,6 +101,27 @@ export const GROUPS: GroupSpec[] = [
     rows: [...webhookRows('instagram', 'InstagramAdapter (botbuilder)', atLeast(1.2)), ...webhookRows('agents', 'InstagramAgentsAdapter (Agents SDK)', atLeast(1.0))],
   },
   {
+    id: 'agents-activity',
+    title: 'Agents SDK activities',
+    module: 'variants/agentsActivity.ts',
+    variants: [
+      { name: 'assign', requires: 'agents' },
+      { name: 'fromObject', requires: 'agents' },
+    ],
+    estimate: { full: 3, quick: 2, tiny: 1.5 },
+    rows: [
+      {
+        id: 'agents-activity-vs-from-object',
+        title: 'Agents SDK `Activity` per webhook event: CPU-ns vs `Activity.fromObject`',
+        unit: 'CPU-ns/event',
+        ours: ['assign', 'nsPerEvent'],
+        baseline: ['fromObject', 'nsPerEvent'],
+        baselineName: '`Activity.fromObject` of the same activity (the SDK’s schema parse)',
+        meaning: 'How InstagramAgentsAdapter turns the webhook core’s activity into the SDK’s own `Activity` (`Object.assign(new Activity(type), inbound)`), vs `Activity.fromObject`, whose zod parse re-checks what the core built well formed; both give a real `Activity` with its methods and `channelId` accessor. Reported, no target: why the adapter does not call `fromObject`.',
+      },
+    ],
+  },
+  {
     id: 'end-to-end',
     title: 'end to end',
     module: 'variants/endToEnd.ts',
