@@ -1,7 +1,7 @@
 // What the rest of the cost is, per row that misses its target: from `node --cpu-prof` profiles
 // of the built package (BENCH_CPU_PROF=/tmp/prof node --import tsx bench/run.ts --quick --pairs=1
 // --only=<group>, then bench/method/topFunctions.ts on each process's largest profile).
-// bench/report.ts prints the entry of each row that misses. Shares are of the whole profile of
+// bench/performancePage.ts prints the entry of each row that misses. Shares are of the whole profile of
 // the variant process unless said otherwise. Profiled 2026-11-25, after this session's changes.
 const HOT_PATH =
   '`onTurn` now makes nothing per turn: it sets one object shared by every turn in `turnState` (the turn’s handle is made on the first ask). What remains is that one `Map.set` on botbuilder’s `TurnContextStateCollection`, which a no-op middleware does not do; an in-process A/B on CPU time put such a `set` within the noise of the no-op. Before the change (a handle allocated per turn) the row was 0.88–0.91. The rest of both processes is botbuilder’s pipeline (`runMiddleware`, generator-based `__awaiter`) and the GC.';

@@ -2,12 +2,13 @@
 // docs/figures/*.json (the last full bench, soak and fuzz runs; bench-before.json is the last run
 // of the earlier bench method, kept for comparison). `npm run docs` writes them;
 // test/readme/figures.test.ts fails when a page differs from what these functions render.
-// docs/performance.md's own tables come from bench/report.ts.
+// docs/performance.md is rendered whole (bench/performancePage.ts), the other pages between their markers.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Figure } from '../bench/lib.js';
 import type { Results, RowResult } from '../bench/method/types.js';
 import { mediansAcrossRuns } from '../bench/method/summarise.js';
+import { renderPerformancePage } from '../bench/performancePage.js';
 
 /** The last full run of the earlier bench method (one process, no spread). */
 export interface BeforeFigures {
@@ -68,7 +69,7 @@ const thousands = (n: number) => n.toLocaleString('en');
 const day = (iso: string) => iso.slice(0, 10);
 const minutes = (seconds: number) => `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 
-export function renderBenchTable({ before: bench }: AllFigures): string {
+export function renderBeforeTable({ before: bench }: AllFigures): string {
   const rows = bench.figures.map((f) => `| ${f.figure} | ${format(f.ours)} ${f.unit} | ${format(f.baseline)} (${f.baselineName}) | ${f.ratio.toFixed(3)} | ${f.target} | ${f.met ? 'yes' : 'NO'} |`);
   const missed = bench.figures.filter((f) => !f.met).map((f) => f.figure);
   return [
@@ -162,7 +163,7 @@ export function renderPages(root: string): Map<string, string> {
   };
   return new Map([
     page('README.md', [['figures', renderSummary]]),
-    page(join('docs', 'performance.md'), [['bench', renderBenchTable]]),
+    [join('docs', 'performance.md'), renderPerformancePage(figures.bench, figures.earlier, renderBeforeTable(figures))],
     page(join('docs', 'reliability.md'), [
       ['fuzz', renderFuzz],
       ['soak', renderSoak],

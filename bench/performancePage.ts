@@ -1,39 +1,18 @@
-// Writes docs/performance.md from the last bench results:
-//   node --import tsx bench/report.ts [bench/results.json [earlier-run.json …]]
-// The first file is the run the page shows; any others are earlier runs of the same mode,
-// whose medians give the spread across runs.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// docs/performance.md, rendered from the last full bench run and the earlier runs kept beside it
+// (docs/figures/bench.json, bench-earlier-*.json): `npm run docs` writes it through
+// scripts/figures.ts, and test/readme/figures.test.ts fails when the page differs.
 import { FINDINGS } from './findings.js';
 import { format, spread, table, verdict } from './method/table.js';
 import type { Results, RowResult } from './method/types.js';
 import { mediansAcrossRuns } from './method/summarise.js';
 
-const files = process.argv.slice(2);
-const [last, ...earlier] = (files.length ? files : ['bench/results.json']).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Results);
-if (!last) throw new Error('no results');
-const output = process.env.BENCH_REPORT ?? 'docs/performance.md';
-
-/** Medians of one row across every run given, as "min – max over N runs". */
-function acrossRuns(row: RowResult): string {
-  const medians = mediansAcrossRuns(row.id, [last!, ...earlier]);
-  if (medians.length < 2) return '';
-  const f = (n: number) => (row.compare === 'difference' ? `${n >= 0 ? '+' : ''}${n.toFixed(1)} ms` : n.toFixed(3));
-  return ` Across ${medians.length} ${last!.mode} runs the median went from ${f(Math.min(...medians))} to ${f(Math.max(...medians))}.`;
-}
-
-function rowSection(row: RowResult, index: number): string {
-  const lines = [`${index + 1}. **${row.title}** — ${verdict(row)}${row.target ? ` (target ${row.target})` : ''}: ${spread(row)}.${acrossRuns(row)}`, `   ${row.meaning}`];
-  if (row.status === 'measured') lines.push(`   Ours ${format(row.ours)} ${row.unit}; baseline ${format(row.baseline)} (${row.baselineName}); ${row.pairs} pairs.${row.note ? ` ${row.note}.` : ''}`);
-  const finding = FINDINGS[row.id];
-  if (finding && (row.met === false || row.status !== 'measured')) lines.push(`   *What the rest of the cost is:* ${finding}`);
-  return lines.join('\n');
-}
-
-// The earlier method's last full run, kept as the "before" figures: scripts/figures.ts still
-// renders that block from docs/figures/bench.json (test/readme/figures.test.ts compares it).
-const previous = existsSync(output) ? /<!-- bench:start[^]*?<!-- bench:end -->/.exec(readFileSync(output, 'utf8'))?.[0] : undefined;
-const before = previous
-  ? `
+/**
+ * The whole page: `last` is the run it shows, `earlier` the runs whose medians give the spread
+ * across runs, `before` the table of the earlier method's last run (kept for comparison).
+ */
+export function renderPerformancePage(last: Results, earlier: readonly Results[], before: string): string {
+  const runs = [last, ...earlier];
+  const beforeSection = `
 
 ## Before: the earlier method
 
@@ -41,17 +20,15 @@ The last full run of the earlier method (one process for all variants, rounds in
 it, no spread reported), for comparison with the rows above. Its ratios swung up to 2× from one
 run to the next, which is why the method changed.
 
-${previous}
-`
-  : '';
-
-const m = last.machine;
-const measured = last.rows.filter((r) => r.status === 'measured' && r.met !== null);
-const page = `# Performance
+${before}
+`;
+  const m = last.machine;
+  const measured = last.rows.filter((r) => r.status === 'measured' && r.met !== null);
+  return `# Performance
 
 [README](../README.md) › Performance
 
-<!-- Written by \`node --import tsx bench/report.ts\` from bench/results.json: edit bench/report.ts or bench/findings.ts, not this page. -->
+<!-- Written by \`npm run docs\` from docs/figures/bench*.json: edit bench/performancePage.ts or bench/findings.ts, not this page. -->
 
 What a bot owner feels — the hot path, a warm lookup, webhook throughput, the whole round trip
 of a reply, the first reply to a new customer, the Graph client, memory and Graph calls —
@@ -91,8 +68,22 @@ ${measured.filter((r) => r.met).length} of ${measured.length} measured targets m
 
 ## What each row means
 
-${last.rows.map(rowSection).join('\n\n')}
-${before}`;
+${last.rows.map((row, index) => rowSection(row, index, runs)).join('\n\n')}
+${beforeSection}`;
+}
 
-writeFileSync(output, page);
-process.stdout.write(`wrote ${output}\n`);
+/** Medians of one row across every run given, as "min – max over N runs". */
+function acrossRuns(row: RowResult, runs: readonly Results[]): string {
+  const medians = mediansAcrossRuns(row.id, runs);
+  if (medians.length < 2) return '';
+  const f = (n: number) => (row.compare === 'difference' ? `${n >= 0 ? '+' : ''}${n.toFixed(1)} ms` : n.toFixed(3));
+  return ` Across ${medians.length} ${runs[0]!.mode} runs the median went from ${f(Math.min(...medians))} to ${f(Math.max(...medians))}.`;
+}
+
+function rowSection(row: RowResult, index: number, runs: readonly Results[]): string {
+  const lines = [`${index + 1}. **${row.title}** — ${verdict(row)}${row.target ? ` (target ${row.target})` : ''}: ${spread(row)}.${acrossRuns(row, runs)}`, `   ${row.meaning}`];
+  if (row.status === 'measured') lines.push(`   Ours ${format(row.ours)} ${row.unit}; baseline ${format(row.baseline)} (${row.baselineName}); ${row.pairs} pairs.${row.note ? ` ${row.note}.` : ''}`);
+  const finding = FINDINGS[row.id];
+  if (finding && (row.met === false || row.status !== 'measured')) lines.push(`   *What the rest of the cost is:* ${finding}`);
+  return lines.join('\n');
+}
