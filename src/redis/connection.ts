@@ -6,6 +6,15 @@ export const log = createDebug('instagram-profile:redis');
 /** While Redis answers, a TIME every 10 s: refreshes the clock offset and notices a Redis that hangs with no traffic. */
 const HEARTBEAT_MS = 10_000;
 
+/**
+ * Two clocks drift apart by at most this much per ms (100 ppm, twice a common crystal's): the
+ * error of a kept clock sample grows with its age, so a fresher one soon wins.
+ */
+const DRIFT_PER_MS = 1e-4;
+
+/** A clock sample older than this gives way to any new one, however imprecise: either clock may have been stepped. */
+const SAMPLE_MAX_AGE_MS = 60_000;
+
 /** The rejection of a command given up at its deadline (already counted as an outage). */
 const DEADLINE = Symbol('deadline');
 
@@ -31,6 +40,10 @@ export class RedisConnection {
   #up: boolean | undefined;
   #closed = false;
   #offset = 0;
+  /** Half the round trip of the TIME sample behind `#offset`: the server stamped it within that of our estimate. */
+  #sampleError = 0;
+  /** When that sample was taken (monotonic), for its drift and age. */
+  #sampledAt: number | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #probing = false;
 
@@ -50,6 +63,15 @@ export class RedisConnection {
   /** Server time now, in ms, as estimated from this instance's clock. */
   serverNow(): number {
     return this.#options.now() + this.#offset;
+  }
+
+  /**
+   * How far `serverNow()` may be from the server's clock, in ms: half the round trip of the
+   * TIME sample in use, plus drift since. A loaded process measures a long round trip, so this
+   * says how much to trust the estimate, and writes that must not land late allow for it.
+   */
+  clockError(): number {
+    return this.#sampledAt === undefined ? 0 : this.#sampleError + (performance.now() - this.#sampledAt) * DRIFT_PER_MS;
   }
 
   /** A time on this instance's clock as a server time. */
@@ -145,7 +167,11 @@ export class RedisConnection {
     this.#timer.unref?.();
   }
 
-  /** TIME: proves Redis answers and measures its clock against ours (half the round trip on each side). */
+  /**
+   * TIME: proves Redis answers and measures its clock against ours (half the round trip on each
+   * side). The most precise recent sample is kept: a round trip stretched by a busy moment
+   * replaces it only once it is old.
+   */
   async #probe(): Promise<void> {
     if (this.#closed || this.#probing) return;
     this.#probing = true;
@@ -155,18 +181,29 @@ export class RedisConnection {
       const after = this.#options.now();
       const serverMs = serverTimeMs(reply);
       if (serverMs === undefined) throw new Error('TIME answered garbage');
-      this.#offset = serverMs - (before + after) / 2;
+      this.#keepSample(serverMs - (before + after) / 2, (after - before) / 2);
       if (this.#up !== true && !this.#closed) {
         this.#up = true;
         this.#onChange(`Redis answers (clock offset to the server ${Math.round(this.#offset)} ms)`);
         this.#onUp();
       }
-      this.#schedule(HEARTBEAT_MS);
+      // An estimate whose error eats into the commands' deadline (a first TIME that waited for
+      // the connection, a busy moment) is measured again soon, not at the next heartbeat.
+      this.#schedule(this.clockError() > this.#options.timeoutMs / 4 ? this.#options.retryIntervalMs : HEARTBEAT_MS);
     } catch (error) {
       this.#down(error instanceof Error ? error.message : 'TIME failed');
     } finally {
       this.#probing = false;
     }
+  }
+
+  #keepSample(offset: number, error: number): void {
+    const sampledAt = performance.now();
+    const stale = this.#sampledAt === undefined || sampledAt - this.#sampledAt > SAMPLE_MAX_AGE_MS;
+    if (!stale && error > this.clockError()) return;
+    this.#offset = offset;
+    this.#sampleError = error;
+    this.#sampledAt = sampledAt;
   }
 }
 

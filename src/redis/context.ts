@@ -6,8 +6,8 @@ import type { BusMessage } from './messages.js';
 import type { ResolvedStoreOptions } from './options.js';
 
 /**
- * A write refused by the server this long after its deadline: covers the error of our
- * estimate of the server's clock (half a round trip, plus drift between heartbeats).
+ * A write refused by the server this long after its deadline and the clock estimate's known
+ * error: a margin, so that a write sent in time is never refused.
  */
 const LATE_GRACE_MS = 1_000;
 
@@ -40,9 +40,26 @@ export function runBulk(context: StoreContext, args: (string | number)[]): Promi
   return run(context, args, Math.max(context.connection.timeoutMs, BULK_DEADLINE_MS));
 }
 
-/** Server time past which a write sent now is refused. */
+/**
+ * Server time past which a write sent now is refused: never before our deadline, whatever the
+ * error of the clock estimate. For writes built to be harmless when they land a little late
+ * (a deletion's marker outlives this window, see forget.ts).
+ */
 export function giveUpAt(context: StoreContext): number {
-  return Math.ceil(context.connection.serverNow() + context.connection.timeoutMs + LATE_GRACE_MS);
+  const { connection } = context;
+  return Math.ceil(connection.serverNow() + connection.timeoutMs + connection.clockError() + LATE_GRACE_MS);
+}
+
+/**
+ * Server time past which a write sent now is refused: never after our deadline, whatever the
+ * error of the clock estimate. For writes that must change nothing once given up, because the
+ * work then goes another way (an inbox write: the turn runs in-process). An imprecise
+ * estimate refuses some writes that were in time; they take that other way too.
+ */
+export function strictGiveUpAt(context: StoreContext): number {
+  const { connection } = context;
+  // Minus 1: a timer may fire up to a millisecond early.
+  return Math.floor(connection.serverNow() + connection.timeoutMs - connection.clockError()) - 1;
 }
 
 /** A digits-only IGSID and, when given, a digits-only business id: the only ids ever put in a key. */

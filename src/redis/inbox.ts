@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DurableInbox, InboxBegin, InboxConsumer, InboxEntry, InboxRecord, InboxSettings } from '../webhook/inbox.js';
 import { type CommandSender, commandSender, isRedisClientLike, type RedisClientLike, type RedisReply } from './clients.js';
-import { BULK_DEADLINE_MS, run, type StoreContext } from './context.js';
+import { BULK_DEADLINE_MS, run, type StoreContext, strictGiveUpAt } from './context.js';
 
 const log = createDebug('instagram-profile:inbox');
 
@@ -148,11 +148,9 @@ export class RedisInbox implements DurableInbox {
   async write(records: readonly InboxRecord[]): Promise<boolean> {
     if (records.length === 0) return true;
     if (this.#closed || !records.every(validRecord)) return false;
-    const { connection } = this.#context;
     const keys = [this.#keys.stream, ...records.map((record) => this.#keys.queue(record.customer))];
-    const giveUpAt = Math.ceil(connection.serverNow() + connection.timeoutMs);
     const args = records.flatMap((record) => [record.customer, record.digest ?? '', record.payload]);
-    const reply = await run(this.#context, ['EVAL', WRITE, keys.length, ...keys, giveUpAt, this.#settings.maxLength, QUEUE_TTL_MS, ...args]);
+    const reply = await run(this.#context, ['EVAL', WRITE, keys.length, ...keys, strictGiveUpAt(this.#context), this.#settings.maxLength, QUEUE_TTL_MS, ...args]);
     this.#health(reply === records.length);
     return reply === records.length;
   }
