@@ -13,6 +13,12 @@ const HOUR = 3_600_000;
 const DEADLINE_MS = 50;
 const SLACK_MS = 100;
 const FAST = { operationTimeoutMs: DEADLINE_MS };
+/**
+ * How long Redis stays stalled in the hang and busy tests: long past the deadline, and past any
+ * stall of this process on a loaded machine. A deadline timer that fires late lets the socket
+ * be read first (a busy process is not a slow Redis), so a shorter stall could end before it.
+ */
+const STALL_MS = 1_500;
 
 const profile: InstagramProfile = { id: IGSID, name: 'Ada Lovelace', profilePic: null };
 
@@ -76,7 +82,7 @@ describe('RedisProfileStore faults', function () {
   describe('a Redis that hangs or is slow', () => {
     it('should give up at the deadline when Redis hangs, and be ready again when it answers', async () => {
       const store = await stores.make(FAST);
-      await server().command('CLIENT', 'PAUSE', 400, 'ALL');
+      await server().command('CLIENT', 'PAUSE', STALL_MS, 'ALL');
       const lookup = await timed(() => store.get(BUSINESS, IGSID));
       expect(lookup.value).to.equal(undefined);
       expect(lookup.ms).to.be.at.least(DEADLINE_MS - 5);
@@ -84,18 +90,18 @@ describe('RedisProfileStore faults', function () {
       expect(store.status()).to.equal('degraded');
       const wait = await timed(() => store.waitForResult(BUSINESS, IGSID, 2_000));
       expectFinishedWithin(wait, SLACK_MS, 'a waiter is never held by a hanging Redis:');
-      await until(() => store.status() === 'ready', 3_000, 'ready again');
+      await until(() => store.status() === 'ready', STALL_MS + 3_000, 'ready again');
     });
 
     it('should give up at the deadline while Redis is busy (DEBUG SLEEP)', async () => {
       const store = await stores.make(FAST);
       // Written before the lookup's command, so Redis is asleep when that arrives.
-      const { reply: sleeping } = await server().sendCommand('DEBUG', 'SLEEP', '0.3');
+      const { reply: sleeping } = await server().sendCommand('DEBUG', 'SLEEP', String(STALL_MS / 1_000));
       const lookup = await timed(() => store.received('digest-y', HOUR));
       expect(lookup.value).to.equal('unknown');
       expectFinishedWithin(lookup, DEADLINE_MS + SLACK_MS);
       await sleeping;
-      await until(() => store.status() === 'ready', 3_000, 'ready again');
+      await until(() => store.status() === 'ready', STALL_MS + 3_000, 'ready again');
     });
 
     it('should stay ready over a slow link within the deadline, and act local-only past it', async () => {
