@@ -11,22 +11,18 @@ import type * as ToActivities from '../../src/webhook/toActivities.js';
 import { repeatMedian, sizes } from '../lib.js';
 import type { Variant } from '../method/types.js';
 import { loadInternal } from '../pkg.js';
+import { textMessaging } from './payloads.js';
 
+/** botbuilderPipeline.ts's business, without loading botbuilder into this process. */
 const BUSINESS = '17841400000000001';
 
 /** `count` text messages from 50 customers, mapped by the webhook core as the adapter receives them. */
 async function inboundActivities(count: number): Promise<InboundActivity[]> {
   const { readWebhookItems } = await loadInternal<typeof Items>('platform/webhookItem.js');
   const { turnOf } = await loadInternal<typeof ToActivities>('webhook/toActivities.js');
-  const now = Date.now();
-  const messaging = Array.from({ length: count }, (_, i) => ({
-    sender: { id: String(1000 + (i % 50)) },
-    recipient: { id: BUSINESS },
-    timestamp: now,
-    message: { mid: `aWdf-mid-${i}`, text: `message ${i}` },
-  }));
+  const time = Date.now();
   const made: InboundActivity[] = [];
-  readWebhookItems([{ id: BUSINESS, time: now, messaging }], (item) => made.push(turnOf(item, 'https://graph.facebook.com', Date.now).activity));
+  readWebhookItems([{ id: BUSINESS, time, messaging: textMessaging(count, BUSINESS, time) }], (item) => made.push(turnOf(item, 'https://graph.facebook.com', Date.now).activity));
   return made;
 }
 

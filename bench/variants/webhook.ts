@@ -6,6 +6,7 @@ import { cpuMicros, repeatMedian, sizes } from '../lib.js';
 import type { Metrics, Variant } from '../method/types.js';
 import { loadAdapter, loadAgents } from '../pkg.js';
 import { BUSINESS } from './botbuilderPipeline.js';
+import { textMessaging } from './payloads.js';
 
 const SECRET = 'bench-app-secret';
 export const BATCHES = [1, 10, 50] as const;
@@ -16,18 +17,10 @@ interface Signed {
   sha1: string;
 }
 
-let serial = 0;
 /** A signed delivery of `size` text messages, each with a new mid (so de-duplication drops nothing). */
 function delivery(size: number): Signed {
-  // Current timestamps: the adapter runs no turn for events older than its de-duplication window.
   const time = Date.now();
-  const messaging = Array.from({ length: size }, (_, i) => ({
-    sender: { id: String(6_938_000_000_000_000 + (i % 50)) },
-    recipient: { id: BUSINESS },
-    timestamp: time,
-    message: { mid: `aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOj${++serial}`, text: `hello number ${serial}` },
-  }));
-  const raw = JSON.stringify({ object: 'instagram', entry: [{ time, id: BUSINESS, messaging }] });
+  const raw = JSON.stringify({ object: 'instagram', entry: [{ time, id: BUSINESS, messaging: textMessaging(size, BUSINESS, time) }] });
   return { raw, sha256: `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`, sha1: `sha1=${createHmac('sha1', SECRET).update(raw).digest('hex')}` };
 }
 
