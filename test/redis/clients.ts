@@ -66,6 +66,12 @@ export const nodeRedis: ClientKind = {
 export const CONTRACT_KINDS = [ioredis, nodeRedis];
 
 /**
+ * How far two stores may disagree on a time they pass through Redis: each converts through its
+ * estimate of the server's clock, from a round trip, which a loaded machine makes coarser.
+ */
+export const CLOCK_ESTIMATE_MS = 250;
+
+/**
  * Fast settings for tests: short lease, quick probes. The contract tests check behaviour,
  * not latency, so their deadline leaves room for a loaded CI machine; fault tests set 50 ms.
  */

@@ -3,14 +3,12 @@ import type { Invalidation, RedisProfileStore, SharedProfileEntry, ThrottleNotic
 import type { InstagramProfile } from '../../src/types.js';
 import { redisServerForSuite } from '../support/redisServer.js';
 import { expectFinishedWithin, timed } from '../support/timing.js';
-import { CONTRACT_KINDS, iovalkey, storeFactory, TEST_STORE_OPTIONS, until } from './clients.js';
+import { CLOCK_ESTIMATE_MS, CONTRACT_KINDS, iovalkey, storeFactory, TEST_STORE_OPTIONS, until } from './clients.js';
 
 const BUSINESS = '17841400000000001';
 const OTHER_BUSINESS = '17841400000000002';
 const IGSID = '6000000000000001';
 const HOUR = 3_600_000;
-/** Times cross stores through each one's estimate of the server's clock, from a round trip: a loaded machine makes it coarser. */
-const CLOCK_ESTIMATE_MS = 250;
 
 function profile(id = IGSID): InstagramProfile {
   return { id, name: 'Ada Lovelace', username: 'ada', profilePic: 'https://scontent.example/ada.jpg?oe=7FFFFFFF', followerCount: 12, isUserFollowBusiness: true };

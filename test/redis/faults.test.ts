@@ -3,7 +3,7 @@ import type { Invalidation, RedisProfileStore } from '../../src/redis/index.js';
 import type { InstagramProfile } from '../../src/types.js';
 import { redisServerForSuite } from '../support/redisServer.js';
 import { expectFinishedWithin, timed } from '../support/timing.js';
-import { CONTRACT_KINDS, endpoint, ioredis, storeFactory, until } from './clients.js';
+import { CLOCK_ESTIMATE_MS, CONTRACT_KINDS, endpoint, ioredis, storeFactory, until } from './clients.js';
 import { type RedisProxy, startProxy } from './proxy.js';
 
 const BUSINESS = '17841400000000001';
@@ -240,8 +240,6 @@ describe('RedisProfileStore faults', function () {
 
   describe('clock skew between instances', () => {
     const SKEW_MS = 3_000;
-    /** Each store estimates its offset to the server's clock from a round trip: a loaded machine makes that coarser. */
-    const ESTIMATE_MS = 250;
 
     it('should agree on lifetimes, throttles and leases when clocks are seconds apart', async () => {
       const ahead = await stores.make({ now: () => Date.now() + SKEW_MS });
@@ -250,13 +248,13 @@ describe('RedisProfileStore faults', function () {
       await ahead.set(BUSINESS, IGSID, { kind: 'not-found' }, 1_000);
       const afterSet = Date.now();
       const entry = await behind.get(BUSINESS, IGSID);
-      expect(entry?.expiresAt, 'on the reader\'s clock').to.be.within(beforeSet - SKEW_MS + 1_000 - ESTIMATE_MS, afterSet - SKEW_MS + 1_000 + ESTIMATE_MS);
+      expect(entry?.expiresAt, 'on the reader\'s clock').to.be.within(beforeSet - SKEW_MS + 1_000 - CLOCK_ESTIMATE_MS, afterSet - SKEW_MS + 1_000 + CLOCK_ESTIMATE_MS);
 
       const notice = new Promise<{ until: number }>((resolve) => behind.onThrottle(resolve));
       // Two seconds from now on the clock that runs ahead: on the one behind, 2 × SKEW_MS earlier.
       const until = Date.now() + SKEW_MS + 2_000;
       await ahead.publishThrottle(BUSINESS, until, 'rate-limited');
-      expect((await notice).until).to.be.within(until - 2 * SKEW_MS - ESTIMATE_MS, until - 2 * SKEW_MS + ESTIMATE_MS);
+      expect((await notice).until).to.be.within(until - 2 * SKEW_MS - CLOCK_ESTIMATE_MS, until - 2 * SKEW_MS + CLOCK_ESTIMATE_MS);
 
       await server().command('FLUSHALL');
       expect((await ahead.tryLease(BUSINESS, IGSID, 300)).kind).to.equal('acquired');

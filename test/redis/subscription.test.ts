@@ -5,9 +5,23 @@ import { BusSubscription } from '../../src/redis/subscription.js';
 
 const CHANNEL = 'igp:bus';
 
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 /** SUBSCRIBE calls whose replies the test hands out one by one, as Redis would answer them. */
 class ControlledReplies {
   readonly sent: { channel: string; answer: () => void; fail: () => void }[] = [];
+
+  /** Redis answers the `index`-th SUBSCRIBE; resolves once the bus has reacted. */
+  async answer(index: number): Promise<void> {
+    this.sent[index]!.answer();
+    await settle();
+  }
+
+  /** The `index`-th SUBSCRIBE fails, its connection gone; resolves once the bus has reacted. */
+  async fail(index: number): Promise<void> {
+    this.sent[index]!.fail();
+    await settle();
+  }
 
   subscribe(channel: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
@@ -40,23 +54,25 @@ function watch(client: EventEmitter) {
   return { bus, seen };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
 /** A bus whose first SUBSCRIBE Redis has answered. */
 async function subscribed(make: () => { client: EventEmitter; replies: ControlledReplies }) {
   const { client, replies } = make();
   const { bus, seen } = watch(client);
   await settle();
-  replies.sent[0]!.answer();
-  await settle();
+  await replies.answer(0);
   return { client, replies, bus, seen };
 }
 
-/** The connection drops and comes back; the client says `ready` (ioredis: before its re-SUBSCRIBE is answered). */
-async function reconnect(client: EventEmitter) {
-  client.emit('close');
+/** The client says `ready` (ioredis: before its re-SUBSCRIBE is answered); resolves once the bus has reacted. */
+async function ready(client: EventEmitter) {
   client.emit('ready');
   await settle();
+}
+
+/** The connection drops and comes back. */
+async function reconnect(client: EventEmitter) {
+  client.emit('close');
+  await ready(client);
 }
 
 describe('BusSubscription (the bus connection)', () => {
@@ -66,8 +82,7 @@ describe('BusSubscription (the bus connection)', () => {
     await settle();
     expect(replies.sent.map((call) => call.channel)).to.deep.equal([CHANNEL]);
     expect(bus.up).to.equal(false);
-    replies.sent[0]!.answer();
-    await settle();
+    await replies.answer(0);
     expect(bus.up).to.equal(true);
     expect(seen.gaps, 'a first subscription is not a gap').to.equal(0);
     await bus.close();
@@ -78,14 +93,12 @@ describe('BusSubscription (the bus connection)', () => {
     client.emit('close');
     client.emit('reconnecting');
     expect(bus.up).to.equal(false);
-    client.emit('ready');
-    await settle();
+    await ready(client);
     // A message published now would not reach this instance yet: the bus must not say it is up.
     expect(bus.up, 'ready alone').to.equal(false);
     expect(seen.gaps).to.equal(0);
     expect(replies.sent).to.have.length(2);
-    replies.sent[1]!.answer();
-    await settle();
+    await replies.answer(1);
     expect(bus.up).to.equal(true);
     expect(seen.gaps).to.equal(1);
     await bus.close();
@@ -96,13 +109,10 @@ describe('BusSubscription (the bus connection)', () => {
     await reconnect(client);
     client.emit('close');
     // ioredis resends an unanswered command on the next connection, and answers it there.
-    replies.sent[1]!.answer();
-    await settle();
+    await replies.answer(1);
     expect(bus.up, 'an answer that belongs to the connection before').to.equal(false);
-    client.emit('ready');
-    await settle();
-    replies.sent[2]!.answer();
-    await settle();
+    await ready(client);
+    await replies.answer(2);
     expect(bus.up).to.equal(true);
     expect(seen.gaps).to.equal(1);
     await bus.close();
@@ -111,13 +121,10 @@ describe('BusSubscription (the bus connection)', () => {
   it('should stay down and try again at the next ready when the re-SUBSCRIBE fails', async () => {
     const { client, replies, bus, seen } = await subscribed(ioredisLike);
     await reconnect(client);
-    replies.sent[1]!.fail();
-    await settle();
+    await replies.fail(1);
     expect(bus.up).to.equal(false);
-    client.emit('ready');
-    await settle();
-    replies.sent[2]!.answer();
-    await settle();
+    await ready(client);
+    await replies.answer(2);
     expect([bus.up, seen.gaps]).to.deep.equal([true, 1]);
     await bus.close();
   });
@@ -126,8 +133,7 @@ describe('BusSubscription (the bus connection)', () => {
     const { client, replies, bus, seen } = await subscribed(nodeRedisLike);
     client.emit('end');
     expect(bus.up).to.equal(false);
-    client.emit('ready');
-    await settle();
+    await ready(client);
     expect([bus.up, seen.gaps, replies.sent.length]).to.deep.equal([true, 1, 1]);
     await bus.close();
   });
@@ -136,8 +142,7 @@ describe('BusSubscription (the bus connection)', () => {
     const { client, replies, bus, seen } = await subscribed(ioredisLike);
     client.emit('close');
     await bus.close();
-    client.emit('ready');
-    await settle();
+    await ready(client);
     expect([bus.up, seen.gaps, replies.sent.length]).to.deep.equal([false, 0, 1]);
   });
 });
