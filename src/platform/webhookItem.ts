@@ -71,7 +71,7 @@ export function readMessagingItem(raw: unknown, entry: EntryRef, standby: boolea
   // A message (the common case) is told apart without the table walk.
   const other = message ? undefined : partOf(raw);
   return {
-    kind: message ? (echo ? 'echo' : message.is_deleted === true ? 'deleted' : 'message') : other ? MESSAGING_KINDS.get(other.key)! : 'other',
+    kind: message ? (echo ? 'echo' : message.is_deleted === true ? 'deleted' : 'message') : (other?.kind ?? 'other'),
     customerId: customer,
     businessId: isIgsid(business) ? business : entry.id,
     timeMs: epochMs(raw.timestamp) ?? entry.time,
@@ -88,18 +88,18 @@ function idOf(party: unknown): unknown {
 }
 
 /** The payload key of a messaging item that is not a message, in this order of precedence. */
-const MESSAGING_KINDS: ReadonlyMap<string, WebhookItemKind> = new Map([
+const MESSAGING_KINDS: ReadonlyArray<readonly [string, WebhookItemKind]> = [
   ['postback', 'postback'],
   ['reaction', 'reaction'],
   ['message_edit', 'edit'],
   ['read', 'read'],
   ['referral', 'referral'],
-]);
+];
 
-function partOf(raw: Record<string, unknown>): { key: string; value: Record<string, unknown> } | undefined {
-  for (const key of MESSAGING_KINDS.keys()) {
+function partOf(raw: Record<string, unknown>): { kind: WebhookItemKind; value: Record<string, unknown> } | undefined {
+  for (const [key, kind] of MESSAGING_KINDS) {
     const value = raw[key];
-    if (isRecord(value)) return { key, value };
+    if (isRecord(value)) return { kind, value };
   }
   return undefined;
 }
